@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+
+	"climatevolunteers/internal/app"
+	"climatevolunteers/internal/config"
+)
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := config.Parse(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	log := app.NewLogger(cfg, os.Stderr)
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+	}
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "engine", a.DB.Engine, "demo", cfg.Demo)
+	err = app.Serve(ctx, app.NewServer(a.Handler, log), ln, cfg.ShutdownTimeout)
+	log.Info("stopped")
+	return err
+}

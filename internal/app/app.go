@@ -1,0 +1,141 @@
+// Package app wires the platform together: config -> database -> services ->
+// HTTP handler. It holds no logic of its own.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"climatevolunteers/internal/config"
+	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/demo"
+	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/home"
+	"climatevolunteers/internal/ops"
+	"climatevolunteers/internal/web"
+	"climatevolunteers/internal/web/i18n"
+)
+
+// App is a running platform instance.
+type App struct {
+	Config  config.Config
+	DB      *db.DB
+	Log     *slog.Logger
+	Router  *web.Router
+	Handler http.Handler
+}
+
+// NewLogger builds the process logger: text for people, JSON for collectors.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open connects to the database and applies pending migrations.
+func Open(ctx context.Context, cfg config.Config) (*db.DB, error) {
+	d, err := db.Open(ctx, db.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// New opens the database, loads the demo data when asked, and builds the
+// HTTP handler.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	d, err := Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Demo {
+		loaded, err := demo.Load(ctx, d)
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+		if loaded {
+			log.Info("demo data loaded")
+		}
+	}
+	a, err := NewWithDB(cfg, d, log)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// NewWithDB builds the handler over an open, migrated database (tests use it
+// with dbtest databases).
+func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
+	cat, err := i18n.New(web.Locales, home.Locales, districts.Locales)
+	if err != nil {
+		return nil, err
+	}
+	static, err := web.NewStatic()
+	if err != nil {
+		return nil, err
+	}
+	nav := []web.NavItem{
+		{Key: "nav.home", Path: "/"},
+		{Key: "nav.districts", Path: "/districts"},
+	}
+	rn, err := web.NewRenderer(cat, static, nav, log, cfg.Secure())
+	if err != nil {
+		return nil, err
+	}
+	static.NotFound = http.HandlerFunc(rn.NotFound)
+
+	metrics := web.NewMetrics()
+	metrics.WatchDB("writer", d.Writer())
+	if d.Reader() != d.Writer() {
+		metrics.WatchDB("reader", d.Reader())
+	}
+
+	r := web.NewRouter()
+	r.Handle("GET /static/", static)
+	r.HandleFunc("POST /language", rn.SwitchLanguage)
+	r.HandleFunc("/", rn.NotFound)
+	ops.Register(r, d, metrics.Handler())
+	districtStore := districts.NewStore(d)
+	home.Register(r, rn, d, districtStore, cfg.CityName)
+	districts.Register(r, rn, districtStore)
+
+	var trusted []string
+	if cfg.BaseURL != "" {
+		u, _ := url.Parse(cfg.BaseURL)
+		trusted = append(trusted, u.Scheme+"://"+u.Host)
+	}
+	crossOrigin, err := web.CrossOrigin(trusted, func(w http.ResponseWriter, r *http.Request) {
+		rn.Error(w, r, http.StatusForbidden, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	h := web.Chain(r,
+		web.Track(log, metrics),
+		web.SecureHeaders(cfg.Secure()),
+		web.LimitBody(cfg.MaxBodyBytes, func(w http.ResponseWriter, r *http.Request) {
+			rn.Error(w, r, http.StatusRequestEntityTooLarge, nil)
+		}),
+		crossOrigin,
+		web.Recover(log, rn.ServerError),
+	)
+	return &App{Config: cfg, DB: d, Log: log, Router: r, Handler: h}, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

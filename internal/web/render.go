@@ -1,0 +1,228 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"climatevolunteers/internal/web/i18n"
+)
+
+//go:embed templates
+var kitTemplates embed.FS
+
+// NavItem is one entry of the main navigation; features add theirs in app.
+type NavItem struct {
+	Key  string // catalog key of the label
+	Path string
+}
+
+// Renderer turns views into pages in the site's layout, in the request's
+// language. Templates are parsed once per language at start, with a "t"
+// function bound to that language, so templates simply write {{t "key"}}.
+type Renderer struct {
+	cat     *i18n.Catalog
+	static  *Static
+	nav     []NavItem
+	log     *slog.Logger
+	secure  bool // cookies only over https
+	errView *View
+}
+
+// View is a page template parsed onto the layout, one copy per language.
+type View struct {
+	name  string
+	langs map[string]*template.Template
+}
+
+// Page is what every template receives: the common parts in the layout and
+// the feature's own data in .Data.
+type Page struct {
+	Lang      string
+	Title     string // already translated
+	Path      string
+	Nav       []NavItem
+	Flash     *Flash
+	RequestID string
+	Form      *Form
+	Data      any
+}
+
+// NewRenderer builds the renderer; secure marks cookies Secure (https sites).
+func NewRenderer(cat *i18n.Catalog, static *Static, nav []NavItem, log *slog.Logger, secure bool) (*Renderer, error) {
+	rn := &Renderer{cat: cat, static: static, nav: nav, log: log, secure: secure}
+	v, err := rn.Parse(kitTemplates, "templates/error.html")
+	if err != nil {
+		return nil, err
+	}
+	rn.errView = v
+	return rn, nil
+}
+
+// Catalog gives handlers access to translations outside templates.
+func (rn *Renderer) Catalog() *i18n.Catalog { return rn.cat }
+
+// Funcs are the template functions for one language.
+func (rn *Renderer) funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"t":     func(key string, args ...any) string { return rn.cat.T(lang, key, args...) },
+		"asset": rn.static.URL,
+		"num": func(n any) string {
+			switch v := n.(type) {
+			case int:
+				return i18n.FormatInt(lang, int64(v))
+			case int64:
+				return i18n.FormatInt(lang, v)
+			case float64:
+				return i18n.FormatDecimal(lang, v, 0)
+			}
+			return fmt.Sprint(n)
+		},
+		"fieldError": func(e *FieldError) string { return rn.cat.T(lang, e.Key, e.Args...) },
+		"field": func(f *Form, name, label, typ, hint string) fieldArgs {
+			return fieldArgs{Form: f, Name: name, Label: label, Type: typ, Hint: hint}
+		},
+		"dec": func(f float64, decimals int) string { return i18n.FormatDecimal(lang, f, decimals) },
+		"otherLangs": func() []string {
+			var out []string
+			for _, l := range i18n.Languages {
+				if l != lang {
+					out = append(out, l)
+				}
+			}
+			return out
+		},
+	}
+}
+
+// Parse reads a feature's page template (which defines "title" and
+// "content") together with the layout and the shared partials.
+func (rn *Renderer) Parse(fsys fs.FS, file string) (*View, error) {
+	v := &View{name: file, langs: map[string]*template.Template{}}
+	for _, lang := range i18n.Languages {
+		t := template.New("layout.html").Funcs(rn.funcs(lang))
+		t, err := t.ParseFS(kitTemplates, "templates/layout.html", "templates/partials.html")
+		if err != nil {
+			return nil, err
+		}
+		if t, err = t.ParseFS(fsys, file); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", file, err)
+		}
+		v.langs[lang] = t
+	}
+	return v, nil
+}
+
+// MustParse is Parse for start-up wiring, where a broken template is a bug.
+func (rn *Renderer) MustParse(fsys fs.FS, file string) *View {
+	v, err := rn.Parse(fsys, file)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// Render writes view with status, filling the common page parts. Rendering
+// goes to a buffer first so a template error becomes a clean 500 page rather
+// than half a page.
+func (rn *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, v *View, p Page) {
+	st := stateOf(r)
+	p.Lang = st.Lang
+	p.Path = r.URL.Path
+	p.Nav = rn.nav
+	p.RequestID = st.ID
+	if p.Flash == nil {
+		p.Flash = rn.takeFlash(w, r)
+	}
+	var buf bytes.Buffer
+	if err := v.langs[p.Lang].Execute(&buf, p); err != nil {
+		if v == rn.errView {
+			rn.log.Error("error page failed", "request_id", st.ID, "err", err)
+			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+			return
+		}
+		rn.Error(w, r, http.StatusInternalServerError, fmt.Errorf("render %s: %w", v.name, err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", p.Lang)
+	h.Add("Vary", "Accept-Language, Cookie")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// T translates for the request's language.
+func (rn *Renderer) T(r *http.Request, key string, args ...any) string {
+	return rn.cat.T(Lang(r), key, args...)
+}
+
+// Error renders the translated error page for status. Server errors are
+// logged with the request id, which the page shows so people can quote it.
+func (rn *Renderer) Error(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if status >= 500 && err != nil {
+		rn.log.Error("request failed", "request_id", RequestID(r), "route", r.Pattern, "err", err)
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		status = http.StatusRequestEntityTooLarge
+	}
+	key := errorKey(status)
+	rn.Render(w, r, status, rn.errView, Page{
+		Title: rn.T(r, key+".title"),
+		Data:  errorData{Status: status, Key: key},
+	})
+}
+
+// fieldArgs feeds the "field" partial.
+type fieldArgs struct {
+	Form                    *Form
+	Name, Label, Type, Hint string
+}
+
+type errorData struct {
+	Status int
+	Key    string
+}
+
+func errorKey(status int) string {
+	switch status {
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusMethodNotAllowed,
+		http.StatusRequestEntityTooLarge, http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return fmt.Sprintf("error.%d", status)
+	}
+	if status >= 500 {
+		return "error.500"
+	}
+	return "error.400"
+}
+
+// ServerError shows the 500 page for a failure already logged.
+func (rn *Renderer) ServerError(w http.ResponseWriter, r *http.Request) {
+	rn.Error(w, r, http.StatusInternalServerError, nil)
+}
+
+// NotFound is the handler for unknown paths.
+func (rn *Renderer) NotFound(w http.ResponseWriter, r *http.Request) {
+	rn.Error(w, r, http.StatusNotFound, nil)
+}
+
+// JSON writes v as JSON with status.
+func JSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// Redirect sends the browser to a local path after a form (303 See Other).
+func Redirect(w http.ResponseWriter, r *http.Request, path string) {
+	http.Redirect(w, r, path, http.StatusSeeOther)
+}
