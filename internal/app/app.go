@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -78,10 +79,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	return a, nil
 }
 
+// LocaleSources lists every feature's translations.
+func LocaleSources() []fs.FS {
+	return []fs.FS{web.Locales, home.Locales, districts.Locales}
+}
+
 // NewWithDB builds the handler over an open, migrated database (tests use it
 // with dbtest databases).
 func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
-	cat, err := i18n.New(web.Locales, home.Locales, districts.Locales)
+	cat, err := i18n.New(LocaleSources()...)
 	if err != nil {
 		return nil, err
 	}
