@@ -49,7 +49,8 @@ type DB struct {
 	read   *sql.DB
 	path   string // SQLite file, empty on PostgreSQL
 
-	rebound sync.Map // query text -> engine-specific text
+	rebound  sync.Map // query text -> engine-specific text
+	prepared sync.Map // query text -> *sql.Stmt on the read pool (SQLite)
 }
 
 // ErrUnreachable wraps failures to reach the database at start.
@@ -160,8 +161,12 @@ func firstLine(s string) string {
 	return s
 }
 
-// Close releases both pools.
+// Close releases the prepared statements and both pools.
 func (db *DB) Close() error {
+	db.prepared.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -186,12 +191,40 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 
 // Query reads through the read pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.readStmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.read.QueryContext(ctx, db.Rebind(query), args...)
 }
 
 // QueryRow reads one row through the read pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.readStmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.read.QueryRowContext(ctx, db.Rebind(query), args...)
+}
+
+// readStmt keeps SQLite read statements prepared, so a page's queries are
+// parsed once per connection rather than on every request (pgx already
+// caches its statements per connection). A query that fails to prepare is
+// run unprepared, which reports its error the usual way.
+func (db *DB) readStmt(ctx context.Context, query string) *sql.Stmt {
+	if db.Engine != SQLite {
+		return nil
+	}
+	if st, ok := db.prepared.Load(query); ok {
+		return st.(*sql.Stmt)
+	}
+	st, err := db.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	if prev, loaded := db.prepared.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	return st
 }
 
 // Tx runs fn in a write transaction (BEGIN IMMEDIATE on SQLite, so the write
