@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -51,7 +52,12 @@ type DB struct {
 
 	rebound  sync.Map // query text -> engine-specific text
 	prepared sync.Map // query text -> *sql.Stmt on the read pool (SQLite)
+	nstmts   atomic.Int32
 }
+
+// maxPrepared bounds the statement cache: stores use fixed query texts, but a
+// query built at run time must not grow it without end.
+const maxPrepared = 512
 
 // ErrUnreachable wraps failures to reach the database at start.
 var ErrUnreachable = errors.New("database unreachable")
@@ -71,7 +77,10 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	if err := ensureWritableDir(o.DataDir); err != nil {
 		return nil, err
 	}
-	path := filepath.Join(o.DataDir, FileName)
+	path, err := filepath.Abs(filepath.Join(o.DataDir, FileName))
+	if err != nil {
+		return nil, err
+	}
 	dsn := sqliteDSN(path)
 	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
@@ -83,6 +92,12 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	// The database will hold personal data: owner only. SQLite gives its WAL
+	// and shared-memory files the same mode.
+	if err := os.Chmod(path, 0o600); err != nil {
+		w.Close()
+		return nil, err
 	}
 	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
 	if err != nil {
@@ -105,14 +120,15 @@ func sqliteDSN(path string) string {
 	v.Add("_pragma", "foreign_keys(1)")
 	v.Add("_pragma", "synchronous(NORMAL)")
 	v.Set("_time_format", "sqlite")
-	return "file:" + path + "?" + v.Encode()
+	// As a URI, so that "?", "#" or "%" in a folder name stay part of the path.
+	return (&url.URL{Scheme: "file", Path: path}).String() + "?" + v.Encode()
 }
 
 func ensureWritableDir(dir string) error {
 	if dir == "" {
 		return errors.New("no data directory given")
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data directory %s cannot be created: %w", dir, unwrapPathError(err))
 	}
 	f, err := os.CreateTemp(dir, ".write-check-*")
@@ -216,6 +232,9 @@ func (db *DB) readStmt(ctx context.Context, query string) *sql.Stmt {
 	if st, ok := db.prepared.Load(query); ok {
 		return st.(*sql.Stmt)
 	}
+	if db.nstmts.Load() >= maxPrepared {
+		return nil
+	}
 	st, err := db.read.PrepareContext(ctx, query)
 	if err != nil {
 		return nil
@@ -224,6 +243,7 @@ func (db *DB) readStmt(ctx context.Context, query string) *sql.Stmt {
 		st.Close()
 		return prev.(*sql.Stmt)
 	}
+	db.nstmts.Add(1)
 	return st
 }
 

@@ -83,10 +83,13 @@ func TestRebind(t *testing.T) {
 	}
 	pg := &db.DB{Engine: db.Postgres}
 	cases := map[string]string{
-		"SELECT a FROM t WHERE b = ? AND c = ?": "SELECT a FROM t WHERE b = $1 AND c = $2",
-		"SELECT '?' , ? FROM t":                 "SELECT '?' , $1 FROM t",
-		`SELECT "we?ird", ?`:                    `SELECT "we?ird", $1`,
-		"SELECT 1":                              "SELECT 1",
+		"SELECT a FROM t WHERE b = ? AND c = ?":   "SELECT a FROM t WHERE b = $1 AND c = $2",
+		"SELECT '?' , ? FROM t":                   "SELECT '?' , $1 FROM t",
+		`SELECT "we?ird", ?`:                      `SELECT "we?ird", $1`,
+		"SELECT 1":                                "SELECT 1",
+		"SELECT a -- l'id ?\nFROM t WHERE b = ?":  "SELECT a -- l'id ?\nFROM t WHERE b = $1",
+		"SELECT /* l'id? */ a FROM t WHERE b = ?": "SELECT /* l'id? */ a FROM t WHERE b = $1",
+		"SELECT a FROM t -- trailing ?":           "SELECT a FROM t -- trailing ?",
 	}
 	for in, want := range cases {
 		if got := pg.Rebind(in); got != want {
@@ -169,5 +172,67 @@ func TestUnreachablePostgresIsAClearError(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "secret-password") {
 		t.Errorf("error leaks the password: %v", err)
+	}
+}
+
+// A data folder whose name has URI characters still works, and the database
+// file is readable by its owner only.
+func TestDataDirWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a?b#c%20d")
+	d, err := db.Open(context.Background(), db.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, db.FileName))
+	if err != nil {
+		t.Fatalf("database not at the expected path: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("database mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+// Instances starting together on one PostgreSQL database migrate once.
+func TestConcurrentMigrations(t *testing.T) {
+	for _, e := range dbtest.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			opts := db.Options{DataDir: t.TempDir()}
+			if e == db.Postgres {
+				opts = db.Options{DatabaseURL: dbtest.FreshSchema(t)}
+			}
+			const n = 8
+			errs := make(chan error, n)
+			applied := make(chan int, n)
+			for range n {
+				go func() {
+					d, err := db.Open(context.Background(), opts)
+					if err != nil {
+						errs <- err
+						return
+					}
+					defer d.Close()
+					vs, err := d.Migrate(context.Background())
+					applied <- len(vs)
+					errs <- err
+				}()
+			}
+			total := 0
+			for range n {
+				if err := <-errs; err != nil {
+					t.Errorf("concurrent migrate: %v", err)
+				}
+			}
+			close(applied)
+			for v := range applied {
+				total += v
+			}
+			if want := db.LatestVersion(e); total != want {
+				t.Errorf("%d migrations applied in all, want %d", total, want)
+			}
+		})
 	}
 }

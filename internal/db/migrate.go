@@ -69,22 +69,17 @@ func LatestVersion(e Engine) int {
 	return ms[len(ms)-1].Version
 }
 
-// SchemaVersion reads the version the database is at (0 when new).
-func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
-	if err := db.ensureVersionTable(ctx); err != nil {
-		return 0, err
-	}
-	var v int
-	err := db.write.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v)
-	return v, err
-}
+// SchemaVersion reads the version the database is at.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) { return db.readVersion(ctx) }
 
-func (db *DB) ensureVersionTable(ctx context.Context) error {
+// ensureVersionTable runs inside the migration transaction, after the lock,
+// so instances starting together never race to create it.
+func ensureVersionTable(ctx context.Context, tx *Tx) error {
 	ts := "TIMESTAMP"
-	if db.Engine == Postgres {
+	if tx.Engine() == Postgres {
 		ts = "TIMESTAMPTZ"
 	}
-	_, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	_, err := tx.tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY,
 		name TEXT NOT NULL,
 		applied_at `+ts+` NOT NULL)`)
@@ -100,9 +95,6 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.ensureVersionTable(ctx); err != nil {
-		return nil, err
-	}
 	var applied []int
 	for _, m := range ms {
 		done := false
@@ -111,6 +103,9 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 				if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(7210342)"); err != nil {
 					return err
 				}
+			}
+			if err := ensureVersionTable(ctx, tx); err != nil {
+				return err
 			}
 			var current int
 			if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
@@ -124,7 +119,8 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 				done = true
 				return nil
 			}
-			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			// Migration files run as written: no placeholder rebinding.
+			if _, err := tx.tx.ExecContext(ctx, m.SQL); err != nil {
 				return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 			}
 			_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

@@ -6,8 +6,10 @@ import (
 )
 
 // Rebind turns "?" placeholders into the engine's own ("$1", "$2"… on
-// PostgreSQL), leaving question marks inside quoted strings alone. Results are
-// cached: stores reuse a small set of query texts.
+// PostgreSQL), leaving question marks inside quoted strings, quoted names and
+// comments alone. Results are cached: stores reuse a small set of query
+// texts. Stores must not use PostgreSQL's jsonb "?" operators (write
+// jsonb_exists instead) nor dollar-quoted bodies.
 func (db *DB) Rebind(query string) string {
 	if db.Engine != Postgres {
 		return query
@@ -34,6 +36,24 @@ func rebindDollar(query string) string {
 			}
 		case c == '\'' || c == '"':
 			quote = c
+		case c == '-' && strings.HasPrefix(query[i:], "--"):
+			end := strings.IndexByte(query[i:], '\n')
+			if end < 0 {
+				end = len(query) - i
+			}
+			b.WriteString(query[i : i+end])
+			i += end - 1
+			continue
+		case c == '/' && strings.HasPrefix(query[i:], "/*"):
+			end := strings.Index(query[i+2:], "*/")
+			if end < 0 {
+				end = len(query) - i
+			} else {
+				end += 4
+			}
+			b.WriteString(query[i : i+end])
+			i += end - 1
+			continue
 		case c == '?':
 			n++
 			b.WriteByte('$')
