@@ -14,32 +14,38 @@ import (
 )
 
 // storageFlags are the flags of commands that only need the database.
-func storageFlags(name string, getenv func(string) string, stderr io.Writer) (*flag.FlagSet, *config.Config) {
+func storageFlags(name string, stderr io.Writer) (*flag.FlagSet, *config.Config) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := &config.Config{}
-	dataDir := getenv("CV_DATA_DIR")
-	if dataDir == "" {
-		dataDir = "./data"
-	}
-	fs.StringVar(&cfg.DataDir, "data-dir", dataDir, "folder of the SQLite database (CV_DATA_DIR)")
-	fs.StringVar(&cfg.DatabaseURL, "database-url", getenv("CV_DATABASE_URL"), "PostgreSQL URL (CV_DATABASE_URL)")
+	fs.StringVar(&cfg.DataDir, "data-dir", "./data", "folder of the SQLite database (CV_DATA_DIR)")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", "", "PostgreSQL URL (CV_DATABASE_URL)")
 	return fs, cfg
 }
 
-func parseFlags(fs *flag.FlagSet, args []string) error {
+// parseFlags parses args, then fills what the command line left out from the
+// environment (after parsing, so usage never prints a password).
+func parseFlags(fs *flag.FlagSet, cfg *config.Config, args []string, getenv func(string) string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return usageError{err}
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if v := getenv("CV_DATA_DIR"); v != "" && !given["data-dir"] {
+		cfg.DataDir = v
+	}
+	if v := getenv("CV_DATABASE_URL"); v != "" && !given["database-url"] {
+		cfg.DatabaseURL = v
+	}
 	return nil
 }
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs, cfg := storageFlags("migrate", getenv, stderr)
-	if err := parseFlags(fs, args); err != nil {
+	fs, cfg := storageFlags("migrate", stderr)
+	if err := parseFlags(fs, cfg, args, getenv); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -65,12 +71,12 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 // backup writes a consistent copy of the SQLite database with VACUUM INTO,
 // which reads one snapshot and so may run while the server writes.
 func backup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs, cfg := storageFlags("backup", getenv, stderr)
+	fs, cfg := storageFlags("backup", stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: climatevolunteers backup [--data-dir DIR] FILE")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, cfg, args, getenv); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -97,6 +103,10 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	defer d.Close()
 	if _, err := d.Writer().ExecContext(ctx, "VACUUM INTO ?", target); err != nil {
 		return fmt.Errorf("backup to %s: %w", target, err)
+	}
+	// The copy holds the same personal data as the database: owner only.
+	if err := os.Chmod(target, 0o600); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "backup written to %s\n", target)
 	return nil

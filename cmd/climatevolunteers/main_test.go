@@ -64,6 +64,17 @@ func TestUsageErrorsExitWith2(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "usage:") {
 		t.Errorf("unknown command does not print usage: %q", stderr)
 	}
+	// Usage printed after a mistake never shows a password from the environment.
+	for _, args := range [][]string{{"--typo"}, {"migrate", "--typo"}, {"backup", "--typo"}} {
+		cmd := command(args...)
+		cmd.Env = append(cmd.Env, "CV_DATABASE_URL=postgres://cv:TOPSECRET@127.0.0.1:1/cv")
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		cmd.Run()
+		if cmd.ProcessState.ExitCode() != 2 || strings.Contains(errb.String(), "TOPSECRET") {
+			t.Errorf("%v: exit %d, stderr:\n%s", args, cmd.ProcessState.ExitCode(), errb.String())
+		}
+	}
 }
 
 func TestStartFailuresAreOneClearLine(t *testing.T) {
@@ -197,6 +208,9 @@ func TestBackupWhileServing(t *testing.T) {
 	var n int
 	if err := copyDB.QueryRow("SELECT COUNT(*) FROM districts").Scan(&n); err != nil || n != 20 {
 		t.Fatalf("backup holds %d districts (%v)", n, err)
+	}
+	if fi, err := os.Stat(target); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup file mode: %v %v", fi.Mode(), err)
 	}
 	if code, _, stderr := runCmd(t, "backup", "--data-dir", dir, target); code != 1 || !strings.Contains(stderr, "already exists") {
 		t.Errorf("overwrite: exit %d, %q", code, stderr)

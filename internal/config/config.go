@@ -55,45 +55,49 @@ var Settings = []Setting{
 var ErrHelp = flag.ErrHelp
 
 // Parse reads args (without the program and subcommand names) and the
-// environment through getenv. Usage and errors go to stderr.
+// environment through getenv. Usage and errors go to stderr. Usage shows the
+// built-in defaults, never the environment's values, which may hold secrets
+// such as the database password.
 func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	vals := map[string]*string{}
 	for _, s := range Settings {
-		def := s.Default
-		if v := getenv(s.Env); v != "" {
-			def = v
-		}
-		if s.Flag == "demo" {
-			continue
-		}
-		vals[s.Flag] = fs.String(s.Flag, def, s.Usage+" ("+s.Env+")")
+		vals[s.Flag] = fs.String(s.Flag, s.Default, s.Usage+" ("+s.Env+")")
 	}
-	demoDefault, _ := strconv.ParseBool(getenv("CV_DEMO"))
-	demo := fs.Bool("demo", demoDefault, "load the Paris demo data into an empty database (CV_DEMO)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: climatevolunteers [serve] [flags]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(normaliseBoolFlags(args)); err != nil {
 		return Config{}, err
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	// A flag given on the command line wins; otherwise its variable, if set.
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, s := range Settings {
+		if v := getenv(s.Env); v != "" && !given[s.Flag] {
+			*vals[s.Flag] = v
+		}
+	}
+	demo, err := strconv.ParseBool(*vals["demo"])
+	if err != nil {
+		return Config{}, fmt.Errorf("demo must be true or false, not %q", *vals["demo"])
+	}
 	c := Config{
 		Addr:        *vals["addr"],
 		DataDir:     *vals["data-dir"],
 		DatabaseURL: *vals["database-url"],
 		BaseURL:     strings.TrimRight(*vals["base-url"], "/"),
-		Demo:        *demo,
+		Demo:        demo,
 		LogFormat:   *vals["log-format"],
 		LogLevel:    *vals["log-level"],
 		CityName:    *vals["city"],
 	}
-	var err error
 	if c.MaxBodyBytes, err = strconv.ParseInt(*vals["max-body-bytes"], 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		return c, errors.New("max-body-bytes must be a whole number of at least 1024")
 	}
@@ -135,4 +139,17 @@ func (c Config) Validate() error {
 		return errors.New("city must not be empty")
 	}
 	return nil
+}
+
+// normaliseBoolFlags lets "--demo" stand alone, as people expect, although
+// every setting is read as text: "--demo" becomes "--demo=true".
+func normaliseBoolFlags(args []string) []string {
+	out := make([]string, 0, len(args))
+	for _, a := range args {
+		if a == "--demo" || a == "-demo" {
+			a = "--demo=true"
+		}
+		out = append(out, a)
+	}
+	return out
 }

@@ -47,6 +47,8 @@ func TestBadInputIsRefused(t *testing.T) {
 		{[]string{"--shutdown-timeout", "soon"}, nil, "shutdown-timeout"},
 		{[]string{"extra"}, nil, "unexpected argument"},
 		{[]string{"--no-such-flag"}, nil, "not defined"},
+		{nil, map[string]string{"CV_DEMO": "yes please"}, "demo must be true or false"},
+		{[]string{"--demo=maybe"}, nil, "demo must be true or false"},
 	}
 	for _, c := range cases {
 		var stderr bytes.Buffer
@@ -62,5 +64,31 @@ func TestHelp(t *testing.T) {
 	_, err := Parse([]string{"-h"}, env(nil), &stderr)
 	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "CV_DATABASE_URL") {
 		t.Fatalf("help: %v\n%s", err, stderr.String())
+	}
+}
+
+// A mistyped flag prints the usage; it must not print a password taken from
+// the environment.
+func TestUsageNeverShowsEnvironmentValues(t *testing.T) {
+	var stderr bytes.Buffer
+	e := env(map[string]string{"CV_DATABASE_URL": "postgres://cv:TOPSECRET@db/cv"})
+	if _, err := Parse([]string{"--typo"}, e, &stderr); err == nil {
+		t.Fatal("typo accepted")
+	}
+	if !strings.Contains(stderr.String(), "CV_DATABASE_URL") || strings.Contains(stderr.String(), "TOPSECRET") {
+		t.Fatalf("usage:\n%s", stderr.String())
+	}
+}
+
+func TestDemoFlagForms(t *testing.T) {
+	for _, args := range [][]string{{"--demo"}, {"-demo"}, {"--demo=true"}, {"--demo", "--addr", "127.0.0.1:1"}} {
+		c, err := Parse(args, env(nil), &bytes.Buffer{})
+		if err != nil || !c.Demo {
+			t.Errorf("%v: demo=%v err=%v", args, c.Demo, err)
+		}
+	}
+	c, err := Parse([]string{"--demo=false"}, env(map[string]string{"CV_DEMO": "1"}), &bytes.Buffer{})
+	if err != nil || c.Demo {
+		t.Errorf("--demo=false over CV_DEMO=1: demo=%v err=%v", c.Demo, err)
 	}
 }
