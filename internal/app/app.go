@@ -112,10 +112,10 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 
 	r := web.NewRouter()
+	r.NoMatch = func(w http.ResponseWriter, req *http.Request, status int) { rn.Error(w, req, status, nil) }
 	r.Handle("GET /static/", static)
 	r.HandleFunc("POST /language", rn.SwitchLanguage)
-	r.HandleFunc("/", rn.NotFound)
-	ops.Register(r, d, metrics.Handler())
+	ops.Register(r, d, metrics.Handler(), cfg.MetricsToken, log)
 	districtStore := districts.NewStore(d)
 	home.Register(r, rn, d, districtStore, cfg.CityName)
 	districts.Register(r, rn, districtStore)

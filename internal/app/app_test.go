@@ -7,8 +7,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"climatevolunteers/internal/app/apptest"
+	"climatevolunteers/internal/config"
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/db/dbtest"
 )
@@ -245,4 +247,60 @@ func logHas(t *testing.T, logs string, want map[string]string) bool {
 		}
 	}
 	return false
+}
+
+func TestUnmatchedRequests(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{})
+	c := a.Client(t)
+	req, _ := http.NewRequest("POST", a.Server.URL+"/districts", strings.NewReader(""))
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, body := apptest.Do(t, c, req)
+	if resp.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(resp.Header.Get("Allow"), "GET") ||
+		!strings.Contains(body, "Action non permise") {
+		t.Errorf("POST /districts: %d, Allow %q", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+	// Made-up methods neither reach a handler nor grow the metrics' label set.
+	for _, m := range []string{"XA", "XB"} {
+		req, _ := http.NewRequest(m, a.Server.URL+"/x", nil)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		apptest.Do(t, c, req)
+	}
+	_, metrics := a.Get(t, c, "/metrics")
+	if strings.Contains(metrics, `method="XA"`) || !strings.Contains(metrics, `method="OTHER",route="unmatched",status="404"} 2`) {
+		t.Errorf("unknown methods not folded into OTHER")
+	}
+	// ServeMux's path cleaning still redirects.
+	resp, _ = a.Get(t, c, "/districts/../districts")
+	if resp.StatusCode/100 != 3 || resp.Header.Get("Location") != "/districts" {
+		t.Errorf("unclean path: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func TestReadyzWhenSchemaIsNotCurrent(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{})
+		if _, err := a.DB.Exec(t.Context(), "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+			db.LatestVersion(e)+1, "future", time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := a.Get(t, a.Client(t), "/readyz")
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "schema not current") ||
+			strings.Contains(body, "version") {
+			t.Fatalf("readyz: %d %s", resp.StatusCode, body)
+		}
+	})
+}
+
+func TestMetricsToken(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{Config: func(c *config.Config) { c.MetricsToken = "s3cret" }})
+	c := a.Client(t)
+	if resp, _ := a.Get(t, c, "/metrics"); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("no token: %d", resp.StatusCode)
+	}
+	if resp, _ := a.Get(t, c, "/metrics", "Authorization", "Bearer wrong"); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("wrong token: %d", resp.StatusCode)
+	}
+	if resp, body := a.Get(t, c, "/metrics", "Authorization", "Bearer s3cret"); resp.StatusCode != 200 || !strings.Contains(body, "cv_http_requests_total") {
+		t.Errorf("right token: %d", resp.StatusCode)
+	}
 }

@@ -26,6 +26,7 @@ type Config struct {
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
 	CityName        string
+	MetricsToken    string // when set, /metrics asks for it as a bearer token
 }
 
 // Secure reports whether the site is served over https (Secure cookies, HSTS).
@@ -49,6 +50,7 @@ var Settings = []Setting{
 	{"max-body-bytes", "CV_MAX_BODY_BYTES", "1048576", "largest request body accepted, in bytes"},
 	{"shutdown-timeout", "CV_SHUTDOWN_TIMEOUT", "30s", "how long requests in flight may take to finish on SIGTERM"},
 	{"city", "CV_CITY_NAME", "Paris", "name of the city this instance serves"},
+	{"metrics-token", "CV_METRICS_TOKEN", "", "when set, GET /metrics asks for Authorization: Bearer <token>"},
 }
 
 // ErrHelp is returned when -h or --help was asked for.
@@ -89,14 +91,15 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		return Config{}, fmt.Errorf("demo must be true or false, not %q", *vals["demo"])
 	}
 	c := Config{
-		Addr:        *vals["addr"],
-		DataDir:     *vals["data-dir"],
-		DatabaseURL: *vals["database-url"],
-		BaseURL:     strings.TrimRight(*vals["base-url"], "/"),
-		Demo:        demo,
-		LogFormat:   *vals["log-format"],
-		LogLevel:    *vals["log-level"],
-		CityName:    *vals["city"],
+		Addr:         *vals["addr"],
+		DataDir:      *vals["data-dir"],
+		DatabaseURL:  *vals["database-url"],
+		BaseURL:      strings.TrimRight(*vals["base-url"], "/"),
+		Demo:         demo,
+		LogFormat:    *vals["log-format"],
+		LogLevel:     *vals["log-level"],
+		CityName:     *vals["city"],
+		MetricsToken: *vals["metrics-token"],
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(*vals["max-body-bytes"], 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		return c, errors.New("max-body-bytes must be a whole number of at least 1024")

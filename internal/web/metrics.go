@@ -42,8 +42,15 @@ func NewMetrics() *Metrics {
 // Observe records one finished request. Routes are ServeMux patterns, so the
 // label set stays small whatever paths people try.
 func (m *Metrics) Observe(method, route string, status int, elapsed time.Duration) {
+	if !knownMethods[method] {
+		method = "OTHER" // any word is a valid method: keep the label set bounded
+	}
 	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(route).Observe(elapsed.Seconds())
+}
+
+var knownMethods = map[string]bool{
+	"GET": true, "HEAD": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "OPTIONS": true,
 }
 
 // WatchDB exports a connection pool's figures (open, in use, waits) as
