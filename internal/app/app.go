@@ -62,13 +62,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	if cfg.Demo {
-		loaded, err := demo.Load(ctx, d)
+		outcome, err := demo.Load(ctx, d)
 		if err != nil {
 			d.Close()
 			return nil, fmt.Errorf("demo data: %w", err)
 		}
-		if loaded {
+		switch outcome {
+		case demo.Loaded:
 			log.Info("demo data loaded")
+		case demo.NotEmpty:
+			log.Warn("demo data not loaded: the database already holds data")
 		}
 	}
 	a, err := NewWithDB(cfg, d, log)

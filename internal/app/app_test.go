@@ -31,7 +31,7 @@ func TestHomePageInBothLanguages(t *testing.T) {
 			t.Fatalf("GET / = %d", resp.StatusCode)
 		}
 		for _, want := range []string{`<html lang="fr">`, "Volontaires du Climat de Paris", `href="#main"`, `<main id="main"`,
-			"<nav", "73\u202f000", "Voir les 20 quartiers", `class="lang-switch"`} {
+			"<nav", "73\u202f000", "<dd>2050</dd>", "Voir les 20 quartiers", `class="lang-switch"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("French home page lacks %q", want)
 			}

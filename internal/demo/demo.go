@@ -16,18 +16,36 @@ import (
 
 const loadedKey = "demo.loaded_at"
 
-// Load fills the database with the demo data unless it was loaded before.
-// It reports whether it loaded anything.
-func Load(ctx context.Context, d *db.DB) (bool, error) {
-	loaded := false
+// Outcome says what Load did.
+type Outcome int
+
+const (
+	Loaded        Outcome = iota // the demo data is now in the database
+	AlreadyLoaded                // an earlier start loaded it: nothing done
+	NotEmpty                     // the database holds real data: nothing done
+)
+
+// Load fills an empty database with the demo data. It never touches a
+// database that already holds data, demo or not.
+func Load(ctx context.Context, d *db.DB) (Outcome, error) {
+	outcome := Loaded
 	err := d.Tx(ctx, func(tx *db.Tx) error {
 		var at string
 		err := tx.QueryRow(ctx, "SELECT value FROM app_meta WHERE key = ?", loadedKey).Scan(&at)
 		if err == nil {
+			outcome = AlreadyLoaded
 			return nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM districts").Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			outcome = NotEmpty
+			return nil
 		}
 		for _, dist := range districts.Paris {
 			if err := districts.Upsert(ctx, tx, dist); err != nil {
@@ -42,20 +60,23 @@ func Load(ctx context.Context, d *db.DB) (bool, error) {
 			loadedKey, now.Format(time.RFC3339), now); err != nil {
 			return err
 		}
-		loaded = true
 		return nil
 	})
-	return loaded, err
+	return outcome, err
 }
 
 // parisFacts are figures of the Paris Climate Plan, with their sources.
-var parisFacts = []home.Fact{
-	{Value: 73000, Label: map[string]string{"fr": "Parisiens ont approuvé le Plan Climat par leur vote", "en": "Parisians approved the Climate Plan by vote"},
-		Source: "Ville de Paris, Plan Climat 2018"},
-	{Value: 15000, Label: map[string]string{"fr": "Volontaires du Climat inscrits", "en": "Climate Volunteers signed up"},
-		Source: "Ville de Paris, Plan Climat 2018"},
-	{Value: 2, Unit: "%", Label: map[string]string{"fr": "des émissions du territoire viennent de la Ville elle-même ; le reste dépend des habitants et des acteurs locaux", "en": "of the territory's emissions come from the City itself; the rest depends on residents and local actors"},
-		Source: "Ville de Paris, Plan Climat 2018"},
-	{Value: 2050, Label: map[string]string{"fr": "Paris neutre en carbone : objectif du Plan Climat", "en": "Carbon-neutral Paris: the Climate Plan's target"},
-		Source: "Plan Climat de Paris, adopté en mars 2018"},
-}
+var (
+	planSource = map[string]string{"fr": "Ville de Paris, Plan Climat Air Énergie, 2018", "en": "City of Paris, Climate Action Plan, 2018"}
+	parisFacts = []home.Fact{
+		{Value: 73000, Source: planSource, Label: map[string]string{
+			"fr": "Parisiens ont approuvé le Plan Climat par leur vote", "en": "Parisians approved the Climate Plan by vote"}},
+		{Value: 15000, Source: planSource, Label: map[string]string{
+			"fr": "Volontaires du Climat inscrits", "en": "Climate Volunteers signed up"}},
+		{Value: 2, Unit: "%", Source: planSource, Label: map[string]string{
+			"fr": "des émissions du territoire viennent de la Ville elle-même ; le reste dépend des habitants et des acteurs locaux",
+			"en": "of the territory's emissions come from the City itself; the rest depends on residents and local actors"}},
+		{Value: 2050, Year: true, Source: planSource, Label: map[string]string{
+			"fr": "Paris neutre en carbone : l'objectif du Plan Climat", "en": "Carbon-neutral Paris: the Climate Plan's target"}},
+	}
+)

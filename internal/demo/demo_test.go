@@ -12,9 +12,9 @@ import (
 func TestLoadOnceOnly(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		loaded, err := Load(ctx, d)
-		if err != nil || !loaded {
-			t.Fatalf("first load: loaded=%v err=%v", loaded, err)
+		out, err := Load(ctx, d)
+		if err != nil || out != Loaded {
+			t.Fatalf("first load: %v err=%v", out, err)
 		}
 		store := districts.NewStore(d)
 		ds, err := store.List(ctx)
@@ -31,13 +31,33 @@ func TestLoadOnceOnly(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		loaded, err = Load(ctx, d)
-		if err != nil || loaded {
-			t.Fatalf("second load: loaded=%v err=%v", loaded, err)
+		out, err = Load(ctx, d)
+		if err != nil || out != AlreadyLoaded {
+			t.Fatalf("second load: %v err=%v", out, err)
 		}
 		ds, _ = store.List(ctx)
 		if len(ds) != 20 || ds[0].Name != "Paris Centre" {
 			t.Fatalf("second load changed data: %+v", ds[0])
+		}
+	})
+}
+
+// A database holding real districts is never filled with the demo.
+func TestLoadLeavesRealDataAlone(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if err := d.Tx(ctx, func(tx *db.Tx) error {
+			return districts.Upsert(ctx, tx, districts.District{Code: "1", Name: "Centre-ville", Position: 1, Lat: 45.76, Lon: 4.83})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := Load(ctx, d)
+		if err != nil || out != NotEmpty {
+			t.Fatalf("load into a database with data: %v err=%v", out, err)
+		}
+		ds, _ := districts.NewStore(d).List(ctx)
+		if len(ds) != 1 || ds[0].Name != "Centre-ville" {
+			t.Fatalf("real data changed: %+v", ds)
 		}
 	})
 }

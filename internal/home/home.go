@@ -28,9 +28,10 @@ var Locales embed.FS
 // than in the catalog.
 type Fact struct {
 	Value  int64             `json:"value"`
+	Year   bool              `json:"year,omitempty"` // a year: shown without thousands separator
 	Unit   string            `json:"unit,omitempty"` // "%" or empty
 	Label  map[string]string `json:"label"`          // by language
-	Source string            `json:"source"`
+	Source map[string]string `json:"source"`         // by language
 }
 
 const factsKey = "home.facts"
@@ -81,6 +82,7 @@ func Register(r *web.Router, rn *web.Renderer, d *db.DB, districts DistrictCount
 
 type shownFact struct {
 	Value  int64
+	Year   bool
 	Unit   string
 	Label  string
 	Source string
@@ -107,11 +109,16 @@ func (h *handlers) home(w http.ResponseWriter, r *http.Request) {
 	lang := web.Lang(r)
 	data := homeData{City: h.city, Districts: n}
 	for _, f := range facts {
-		label := f.Label[lang]
-		if label == "" {
-			label = f.Label["fr"]
-		}
-		data.Facts = append(data.Facts, shownFact{Value: f.Value, Unit: f.Unit, Label: label, Source: f.Source})
+		data.Facts = append(data.Facts, shownFact{Value: f.Value, Year: f.Year, Unit: f.Unit,
+			Label: inLang(f.Label, lang), Source: inLang(f.Source, lang)})
 	}
 	h.rn.Render(w, r, http.StatusOK, h.page, web.Page{Title: h.rn.T(r, "home.title"), Data: data})
+}
+
+// inLang picks the text in lang, falling back on French, the default.
+func inLang(texts map[string]string, lang string) string {
+	if s := texts[lang]; s != "" {
+		return s
+	}
+	return texts["fr"]
 }

@@ -74,11 +74,11 @@ func TestFieldPartialRendersErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, err := rn.Parse(fstest.MapFS{"p.html": {Data: []byte(
-		`{{define "content"}}{{template "error-summary" .Form}}{{template "field" (field .Form "email" "t.email" "email" "t.hint")}}{{end}}`)}}, "p.html")
+		`{{define "content"}}{{template "error-summary" .Form}}{{template "field" (field .Form "email" "t.email" "email" "t.hint" "required" "autocomplete=email")}}{{template "field" (field .Form "password" "t.email" "password" "")}}{{end}}`)}}, "p.html")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := NewForm(url.Values{"email": {"ada@<script>"}})
+	f := NewForm(url.Values{"email": {"ada@<script>"}, "password": {"hunter2-secret"}})
 	f.Email("email")
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest("GET", "/p", nil)
@@ -86,14 +86,19 @@ func TestFieldPartialRendersErrors(t *testing.T) {
 	body := w.Body.String()
 	for _, want := range []string{
 		`<a href="#field-email">Saisissez une adresse e-mail valide`,
-		`<label for="field-email">Adresse e-mail</label>`,
+		`<label for="field-email">Adresse e-mail <span class="required">(obligatoire)</span></label>`,
 		`aria-describedby="hint-email error-email"`,
 		`aria-invalid="true"`,
 		`value="ada@&lt;script&gt;"`,
+		`required aria-required="true" autocomplete="email"`,
+		`<title>Erreur : t ·`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %s", want)
 		}
+	}
+	if strings.Contains(body, "hunter2-secret") {
+		t.Error("a password was echoed back into the page")
 	}
 	if w.Code != 422 {
 		t.Errorf("status %d", w.Code)

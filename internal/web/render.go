@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"climatevolunteers/internal/web/i18n"
 )
@@ -85,10 +86,8 @@ func (rn *Renderer) funcs(lang string) template.FuncMap {
 			return fmt.Sprint(n)
 		},
 		"fieldError": func(e *FieldError) string { return rn.cat.T(lang, e.Key, e.Args...) },
-		"field": func(f *Form, name, label, typ, hint string) fieldArgs {
-			return fieldArgs{Form: f, Name: name, Label: label, Type: typ, Hint: hint}
-		},
-		"dec": func(f float64, decimals int) string { return i18n.FormatDecimal(lang, f, decimals) },
+		"field":      newFieldArgs,
+		"dec":        func(f float64, decimals int) string { return i18n.FormatDecimal(lang, f, decimals) },
 		"otherLangs": func() []string {
 			var out []string
 			for _, l := range i18n.Languages {
@@ -184,6 +183,22 @@ func (rn *Renderer) Error(w http.ResponseWriter, r *http.Request, status int, er
 type fieldArgs struct {
 	Form                    *Form
 	Name, Label, Type, Hint string
+	Required                bool
+	Autocomplete            string
+}
+
+// newFieldArgs reads the partial's options: "required" and
+// "autocomplete=<token>" (WCAG 1.3.5 asks for the latter on personal data).
+func newFieldArgs(f *Form, name, label, typ, hint string, opts ...string) fieldArgs {
+	a := fieldArgs{Form: f, Name: name, Label: label, Type: typ, Hint: hint}
+	for _, o := range opts {
+		if o == "required" {
+			a.Required = true
+		} else if v, ok := strings.CutPrefix(o, "autocomplete="); ok {
+			a.Autocomplete = v
+		}
+	}
+	return a
 }
 
 type errorData struct {
