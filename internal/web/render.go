@@ -9,8 +9,11 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"climatevolunteers/internal/web/i18n"
 )
@@ -51,8 +54,11 @@ type Page struct {
 	Nav       []NavItem
 	Flash     *Flash
 	RequestID string
+	Viewer    *Viewer
 	Form      *Form
 	Data      any
+	// RetryAfter is shown on the 429 page ("try again in N minutes").
+	RetryAfter time.Duration
 }
 
 // NewRenderer builds the renderer; secure marks cookies Secure (https sites).
@@ -87,6 +93,7 @@ func (rn *Renderer) funcs(lang string) template.FuncMap {
 		},
 		"fieldError": func(e *FieldError) string { return rn.cat.T(lang, e.Key, e.Args...) },
 		"field":      newFieldArgs,
+		"minutes":    func(d time.Duration) int { return int(math.Ceil(d.Minutes())) },
 		"dec":        func(f float64, decimals int) string { return i18n.FormatDecimal(lang, f, decimals) },
 		"otherLangs": func() []string {
 			var out []string
@@ -136,6 +143,7 @@ func (rn *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, v
 	p.Path = r.URL.Path
 	p.Nav = rn.nav
 	p.RequestID = st.ID
+	p.Viewer = st.Viewer
 	if p.Flash == nil {
 		p.Flash = rn.takeFlash(w, r)
 	}
@@ -216,6 +224,21 @@ func errorKey(status int) string {
 		return "error.500"
 	}
 	return "error.400"
+}
+
+// RateLimited answers 429 with Retry-After and a page that says when to try
+// again.
+func (rn *Renderer) RateLimited(w http.ResponseWriter, r *http.Request, retry time.Duration) {
+	secs := int(math.Ceil(retry.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	rn.Render(w, r, http.StatusTooManyRequests, rn.errView, Page{
+		Title:      rn.T(r, "error.429.title"),
+		Data:       errorData{Status: http.StatusTooManyRequests, Key: "error.429"},
+		RetryAfter: time.Duration(secs) * time.Second,
+	})
 }
 
 // ServerError shows the 500 page for a failure already logged.

@@ -14,8 +14,25 @@ import (
 type requestState struct {
 	ID      string
 	Lang    string
-	Pattern string // the ServeMux pattern that matched, set after routing
+	Pattern string  // the ServeMux pattern that matched, set after routing
+	Viewer  *Viewer // the signed-in person, nil for visitors
 }
+
+// Viewer is the signed-in person as pages need them. The auth feature sets
+// it; the kit only shows it (account links in the layout).
+type Viewer struct {
+	UserID      int64
+	Email       string
+	DisplayName string
+	Role        string
+	SessionID   string // hashed session id, to mark "this device"
+}
+
+// SetViewer records who is signed in for the rest of the request.
+func SetViewer(r *http.Request, v *Viewer) { stateOf(r).Viewer = v }
+
+// ViewerOf returns the signed-in person, or nil.
+func ViewerOf(r *http.Request) *Viewer { return stateOf(r).Viewer }
 
 type stateKey struct{}
 
