@@ -3,6 +3,7 @@
 //	climatevolunteers [serve] [flags]   serve the platform (the default)
 //	climatevolunteers migrate [flags]   apply pending database migrations
 //	climatevolunteers backup FILE       copy the SQLite database while it runs
+//	climatevolunteers user create|role  manage accounts from the command line
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // time zones on machines without them
 )
 
 // Exit codes: 2 for usage errors, 1 for failures.
@@ -26,7 +28,7 @@ const (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
 }
 
 const usage = `usage: climatevolunteers [command] [flags]
@@ -35,12 +37,13 @@ commands:
   serve     serve the platform (the default when no command is given)
   migrate   apply pending database migrations and exit
   backup    write a consistent copy of the SQLite database to FILE
+  user      create an account or change its role (user create, user role)
   version   print the schema versions this program knows
 
 Run "climatevolunteers COMMAND -h" for a command's flags.
 `
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -53,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = migrate(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		err = backup(ctx, args, getenv, stdout, stderr)
+	case "user":
+		err = user(ctx, args, getenv, stdin, stdout, stderr)
 	case "version":
 		err = version(stdout)
 	case "help", "-h", "--help":

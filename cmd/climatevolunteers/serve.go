@@ -32,7 +32,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "engine", a.DB.Engine, "demo", cfg.Demo)
+	// The outbox worker stops after the server: a request finishing during
+	// shutdown may still queue a mail, which a later start then delivers.
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	workerDone := make(chan error, 1)
+	go func() { workerDone <- a.RunWorkers(workerCtx) }()
 	err = app.Serve(ctx, app.NewServer(a.Handler, log), ln, cfg.ShutdownTimeout)
+	stopWorker()
+	if werr := <-workerDone; werr != nil && !errors.Is(werr, context.Canceled) {
+		log.Error("outbox worker", "err", werr)
+	}
 	log.Info("stopped")
 	return err
 }

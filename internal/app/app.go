@@ -11,12 +11,16 @@ import (
 	"net/http"
 	"net/url"
 
+	"climatevolunteers/internal/audit"
+	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/auth/password"
 	"climatevolunteers/internal/config"
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/demo"
 	"climatevolunteers/internal/districts"
 	"climatevolunteers/internal/home"
 	"climatevolunteers/internal/ops"
+	"climatevolunteers/internal/outbox"
 	"climatevolunteers/internal/web"
 	"climatevolunteers/internal/web/i18n"
 )
@@ -28,6 +32,9 @@ type App struct {
 	Log     *slog.Logger
 	Router  *web.Router
 	Handler http.Handler
+	Auth    *auth.Service
+	Worker  *outbox.Worker
+	mailer  outbox.Mailer
 }
 
 // NewLogger builds the process logger: text for people, JSON for collectors.
@@ -84,7 +91,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 
 // LocaleSources lists every feature's translations.
 func LocaleSources() []fs.FS {
-	return []fs.FS{web.Locales, home.Locales, districts.Locales}
+	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales}
 }
 
 // NewWithDB builds the handler over an open, migrated database (tests use it
@@ -114,6 +121,22 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		metrics.WatchDB("reader", d.Reader())
 	}
 
+	mailer, err := newMailer(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	worker := outbox.NewWorker(d, map[string]outbox.Handler{
+		"email": outbox.NewEmailHandler(mailer, mailDomain(cfg)),
+	}, outbox.WorkerOptions{Log: log})
+	mailTemplates, err := outbox.NewMailTemplates(auth.Templates, "templates/mail")
+	if err != nil {
+		return nil, err
+	}
+	authSvc := auth.NewService(d, templateMailer{templates: mailTemplates, notify: worker.Notify}, cfg.PublicURL(), log)
+	sessions := auth.NewSessions(authSvc, cfg.Secure())
+	guard := auth.NewGuard(rn)
+	admin := guard.RequireRole(auth.RoleAdmin)
+
 	r := web.NewRouter()
 	r.NoMatch = func(w http.ResponseWriter, req *http.Request, status int) { rn.Error(w, req, status, nil) }
 	r.Handle("GET /static/", static)
@@ -122,6 +145,9 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	districtStore := districts.NewStore(d)
 	home.Register(r, rn, d, districtStore, cfg.CityName)
 	districts.Register(r, rn, districtStore)
+	auth.Register(r, rn, authSvc, sessions, guard, auth.DefaultLimits(), cfg.TrustProxy)
+	outbox.Register(r, rn, d, admin, worker.Notify)
+	audit.Register(r, rn, d, admin)
 
 	var trusted []string
 	if cfg.BaseURL != "" {
@@ -142,9 +168,29 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		}),
 		crossOrigin,
 		web.Recover(log, rn.ServerError),
+		sessions.Middleware,
 	)
-	return &App{Config: cfg, DB: d, Log: log, Router: r, Handler: h}, nil
+	return &App{Config: cfg, DB: d, Log: log, Router: r, Handler: h, Auth: authSvc, Worker: worker, mailer: mailer}, nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// mailDomain names this instance in Message-IDs.
+func mailDomain(cfg config.Config) string {
+	if u, err := url.Parse(cfg.PublicURL()); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "climatevolunteers.invalid"
+}
+
+// RunWorkers delivers the outbox until ctx ends, then returns once the job
+// in hand is finished.
+func (a *App) RunWorkers(ctx context.Context) error {
+	return a.Worker.Run(ctx)
+}
+
+// Close releases the mailer's connection and the database.
+func (a *App) Close() error {
+	if c, ok := a.mailer.(interface{ Close() error }); ok {
+		c.Close()
+	}
+	return a.DB.Close()
+}

@@ -27,6 +27,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	CityName        string
 	MetricsToken    string // when set, /metrics asks for it as a bearer token
+	SMTPURL         string // smtp://user:pass@host:port?from=...; empty: mails go to the log and the admin outbox page
+	TrustProxy      bool   // take the client address from X-Forwarded-For (behind a reverse proxy)
 }
 
 // Secure reports whether the site is served over https (Secure cookies, HSTS).
@@ -51,6 +53,8 @@ var Settings = []Setting{
 	{"shutdown-timeout", "CV_SHUTDOWN_TIMEOUT", "30s", "how long requests in flight may take to finish on SIGTERM"},
 	{"city", "CV_CITY_NAME", "Paris", "name of the city this instance serves"},
 	{"metrics-token", "CV_METRICS_TOKEN", "", "when set, GET /metrics asks for Authorization: Bearer <token>"},
+	{"smtp-url", "CV_SMTP_URL", "", "smtp://user:pass@host:587?from=noreply@example.org to send mail (else mails are logged and shown to admins)"},
+	{"trust-proxy", "CV_TRUST_PROXY", "false", "read the client address from X-Forwarded-For (only behind a reverse proxy)"},
 }
 
 // ErrHelp is returned when -h or --help was asked for.
@@ -90,6 +94,10 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	if err != nil {
 		return Config{}, fmt.Errorf("demo must be true or false, not %q", *vals["demo"])
 	}
+	trustProxy, err := strconv.ParseBool(*vals["trust-proxy"])
+	if err != nil {
+		return Config{}, fmt.Errorf("trust-proxy must be true or false, not %q", *vals["trust-proxy"])
+	}
 	c := Config{
 		Addr:         *vals["addr"],
 		DataDir:      *vals["data-dir"],
@@ -100,6 +108,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		LogLevel:     *vals["log-level"],
 		CityName:     *vals["city"],
 		MetricsToken: *vals["metrics-token"],
+		SMTPURL:      *vals["smtp-url"],
+		TrustProxy:   trustProxy,
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(*vals["max-body-bytes"], 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		return c, errors.New("max-body-bytes must be a whole number of at least 1024")
@@ -138,6 +148,9 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("log-level must be debug, info, warn or error, not %q", c.LogLevel)
 	}
+	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
+		return errors.New("smtp-url must start with smtp:// or smtps://")
+	}
 	if strings.TrimSpace(c.CityName) == "" {
 		return errors.New("city must not be empty")
 	}
@@ -155,4 +168,13 @@ func normaliseBoolFlags(args []string) []string {
 		out = append(out, a)
 	}
 	return out
+}
+
+// PublicURL is the address links in mails point to: the base URL when set,
+// else the listening address (fine on one machine, wrong behind a proxy).
+func (c Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return c.BaseURL
+	}
+	return "http://" + c.Addr
 }

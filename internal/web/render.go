@@ -37,6 +37,7 @@ type Renderer struct {
 	log     *slog.Logger
 	secure  bool // cookies only over https
 	errView *View
+	loc     *time.Location // times are shown in the city's zone
 }
 
 // View is a page template parsed onto the layout, one copy per language.
@@ -63,7 +64,11 @@ type Page struct {
 
 // NewRenderer builds the renderer; secure marks cookies Secure (https sites).
 func NewRenderer(cat *i18n.Catalog, static *Static, nav []NavItem, log *slog.Logger, secure bool) (*Renderer, error) {
-	rn := &Renderer{cat: cat, static: static, nav: nav, log: log, secure: secure}
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return nil, err
+	}
+	rn := &Renderer{cat: cat, static: static, nav: nav, log: log, secure: secure, loc: loc}
 	v, err := rn.Parse(kitTemplates, "templates/error.html")
 	if err != nil {
 		return nil, err
@@ -93,8 +98,19 @@ func (rn *Renderer) funcs(lang string) template.FuncMap {
 		},
 		"fieldError": func(e *FieldError) string { return rn.cat.T(lang, e.Key, e.Args...) },
 		"field":      newFieldArgs,
-		"minutes":    func(d time.Duration) int { return int(math.Ceil(d.Minutes())) },
-		"dec":        func(f float64, decimals int) string { return i18n.FormatDecimal(lang, f, decimals) },
+		"when": func(v any) string {
+			switch t := v.(type) {
+			case time.Time:
+				return i18n.FormatDateTime(lang, t, rn.loc)
+			case *time.Time:
+				if t != nil {
+					return i18n.FormatDateTime(lang, *t, rn.loc)
+				}
+			}
+			return ""
+		},
+		"minutes": func(d time.Duration) int { return int(math.Ceil(d.Minutes())) },
+		"dec":     func(f float64, decimals int) string { return i18n.FormatDecimal(lang, f, decimals) },
 		"otherLangs": func() []string {
 			var out []string
 			for _, l := range i18n.Languages {

@@ -1,8 +1,10 @@
 package i18n
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // FormatInt writes n with the language's thousands separator: a narrow
@@ -45,4 +47,16 @@ func FormatDecimal(lang string, f float64, decimals int) string {
 		return out + "," + frac
 	}
 	return out + "." + frac
+}
+
+var monthsFR = [...]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
+
+// FormatDateTime writes a moment in the instance's time zone: "27 nov. 2026,
+// 18:40" in French, "27 Nov 2026, 18:40" in English.
+func FormatDateTime(lang string, t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	if lang == "fr" {
+		return fmt.Sprintf("%d %s %d, %02d:%02d", t.Day(), monthsFR[t.Month()-1], t.Year(), t.Hour(), t.Minute())
+	}
+	return t.Format("2 Jan 2006, 15:04")
 }

@@ -1,0 +1,46 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"climatevolunteers/internal/config"
+	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/outbox"
+)
+
+// newMailer sends through SMTP when configured; otherwise mails are only
+// logged (without recipient or body) and readable on the admin outbox page.
+func newMailer(cfg config.Config, log *slog.Logger) (outbox.Mailer, error) {
+	if cfg.SMTPURL == "" {
+		return outbox.NewLogMailer(log), nil
+	}
+	sc, err := outbox.ParseSMTPURL(cfg.SMTPURL)
+	if err != nil {
+		return nil, fmt.Errorf("smtp-url: %w", err)
+	}
+	return outbox.NewSMTPMailer(sc)
+}
+
+// templateMailer renders a feature's mail templates in the person's language
+// and queues the mail in the outbox, in the caller's transaction.
+type templateMailer struct {
+	templates *outbox.MailTemplates
+	notify    func()
+}
+
+func (m templateMailer) Queue(ctx context.Context, tx *db.Tx, key, template, to, lang string, data any) error {
+	e, err := m.templates.Render(template, lang, data)
+	if err != nil {
+		return err
+	}
+	e.To, e.Lang = to, lang
+	if _, _, err := outbox.EnqueueEmail(ctx, tx, key, e); err != nil {
+		return err
+	}
+	if m.notify != nil {
+		m.notify()
+	}
+	return nil
+}
