@@ -35,7 +35,7 @@ func (m templateMailer) Queue(ctx context.Context, tx *db.Tx, key, template, to,
 	if err != nil {
 		return err
 	}
-	e.To, e.Lang = to, lang
+	e.To = to // Render set Lang to the language it could use
 	if _, _, err := outbox.EnqueueEmail(ctx, tx, key, e); err != nil {
 		return err
 	}

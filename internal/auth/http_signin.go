@@ -77,6 +77,10 @@ func (h *handlers) resend(w http.ResponseWriter, r *http.Request) {
 	}
 	m := h.meta(r)
 	email := NormaliseEmail(f.Get("email"))
+	if !ValidEmail(email) {
+		h.rn.Error(w, r, http.StatusBadRequest, nil)
+		return
+	}
 	if !h.allow(w, r, h.limits.MailByIP, m.IPNetwork, h.limits.MailByAccount, email) {
 		return
 	}

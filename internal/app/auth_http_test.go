@@ -1,0 +1,219 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"climatevolunteers/internal/app/apptest"
+	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/config"
+	"climatevolunteers/internal/db"
+)
+
+func TestSignUpJourney(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{})
+		c := a.Client(t)
+		if resp, _ := a.Get(t, c, "/signup"); resp.StatusCode != 200 {
+			t.Fatalf("GET /signup %d", resp.StatusCode)
+		}
+		// Bad input: every field explained, what was typed kept (but passwords).
+		resp, body := a.PostForm(t, c, "/signup", "email=ada%40example&password=short&password_confirm=short")
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("bad sign-up: %d", resp.StatusCode)
+		}
+		for _, want := range []string{"Saisissez une adresse e-mail valide", `value="ada@example"`, `href="#field-password"`, "<title>Erreur :"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("bad sign-up page lacks %q", want)
+			}
+		}
+		if strings.Contains(body, `value="short"`) {
+			t.Error("password echoed back")
+		}
+		form := url.Values{"email": {"Ada@Example.org"}, "password": {"des arbres dans ma rue"}, "password_confirm": {"des arbres dans ma rue"}}
+		resp, body = a.PostForm(t, c, "/signup", form.Encode())
+		if resp.StatusCode != 200 || !strings.Contains(body, "Consultez votre messagerie") {
+			t.Fatalf("sign-up: %d", resp.StatusCode)
+		}
+		link := a.LastLink(t, "ada@example.org")
+		if !strings.HasPrefix(link, "/verify?token=") {
+			t.Fatalf("verification link %q", link)
+		}
+		// Before verification, sign-in is refused with a way to resend.
+		resp, body = a.PostForm(t, c, "/signin", "email=ada%40example.org&password=des+arbres+dans+ma+rue")
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "/signin/resend") {
+			t.Fatalf("unverified sign-in: %d", resp.StatusCode)
+		}
+		// The link shows a button; using it is a POST.
+		resp, body = a.Get(t, c, link)
+		tok := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(body)
+		if resp.StatusCode != 200 || tok == nil {
+			t.Fatalf("verify page: %d", resp.StatusCode)
+		}
+		resp, _ = a.PostForm(t, c, "/verify", "token="+tok[1])
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin" {
+			t.Fatalf("verify: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		// Used again: a clear page, nothing changed.
+		resp, body = a.PostForm(t, c, "/verify", "token="+tok[1])
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Ce lien ne fonctionne plus") {
+			t.Fatalf("reused link: %d", resp.StatusCode)
+		}
+
+		a.SignIn(t, c, "ada@example.org", "des arbres dans ma rue")
+		resp, body = a.Get(t, c, "/account")
+		if resp.StatusCode != 200 || !strings.Contains(body, "ada@example.org") || !strings.Contains(body, "cet appareil") {
+			t.Fatalf("account page: %d", resp.StatusCode)
+		}
+		resp, _ = a.PostForm(t, c, "/signout", "")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign-out: %d", resp.StatusCode)
+		}
+		resp, _ = a.Get(t, c, "/account")
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin?next=%2Faccount" {
+			t.Fatalf("account after sign-out: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+}
+
+func TestSessionCookie(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{Config: func(c *config.Config) { c.BaseURL = "https://cv.example" }})
+	a.CreateUser(t, "ada@example.org", auth.RoleVolunteer)
+	c := a.Client(t)
+	req, _ := http.NewRequest("POST", a.Server.URL+"/signin", strings.NewReader(url.Values{"email": {"ada@example.org"}, "password": {apptest.Password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: "planted-by-an-attacker"})
+	resp, _ := apptest.Do(t, c, req)
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == auth.CookieName {
+			session = ck
+		}
+	}
+	if session == nil || !session.HttpOnly || !session.Secure || session.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie %+v", session)
+	}
+	if session.Value == "planted-by-an-attacker" || len(session.Value) < 40 {
+		t.Fatalf("sign-in kept or weakened the session id: %q", session.Value)
+	}
+}
+
+// The answers to "forgot my password" and "send me a link" are the same for
+// a known and an unknown address.
+func TestNoAnswerRevealsAnAccount(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{})
+	a.CreateUser(t, "ada@example.org", auth.RoleVolunteer)
+	strip := regexp.MustCompile(`[0-9a-f]{16}`) // request ids
+	for _, path := range []string{"/reset", "/signin/link"} {
+		_, known := a.PostForm(t, a.Client(t), path, "email=ada%40example.org")
+		_, unknown := a.PostForm(t, a.Client(t), path, "email=nobody%40example.org")
+		if strip.ReplaceAllString(known, "") != strip.ReplaceAllString(unknown, "") {
+			t.Errorf("%s answers differently for a known address", path)
+		}
+	}
+	_, known := a.PostForm(t, a.Client(t), "/signin", "email=ada%40example.org&password=wrong+password+1")
+	_, unknown := a.PostForm(t, a.Client(t), "/signin", "email=nobody%40example.org&password=wrong+password+1")
+	known = strings.ReplaceAll(known, "ada@example.org", "X")
+	unknown = strings.ReplaceAll(unknown, "nobody@example.org", "X")
+	if strip.ReplaceAllString(known, "") != strip.ReplaceAllString(unknown, "") {
+		t.Error("sign-in answers differently for a known address")
+	}
+	if n := len(a.Mails(t)); n != 2 {
+		t.Errorf("%d mails queued, want 2 (reset and link for the known address)", n)
+	}
+}
+
+func TestResetJourney(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{})
+	a.CreateUser(t, "ada@example.org", auth.RoleVolunteer)
+	old, _ := a.ClientAs(t, auth.RoleVolunteer) // another account, unaffected
+	c := a.Client(t)
+	a.PostForm(t, c, "/reset", "email=ada%40example.org")
+	link := a.LastLink(t, "ada@example.org")
+	resp, body := a.Get(t, c, link)
+	tok := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(body)
+	if resp.StatusCode != 200 || tok == nil {
+		t.Fatalf("reset page %d", resp.StatusCode)
+	}
+	resp, body = a.PostForm(t, c, "/reset/confirm", url.Values{"token": {tok[1]}, "password": {"azerty123"}, "password_confirm": {"azerty123"}}.Encode())
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "field-password") {
+		t.Fatalf("weak password: %d", resp.StatusCode)
+	}
+	resp, _ = a.PostForm(t, c, "/reset/confirm", url.Values{"token": {tok[1]}, "password": {"le vent se lève sur la Seine"}, "password_confirm": {"le vent se lève sur la Seine"}}.Encode())
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset: %d", resp.StatusCode)
+	}
+	a.SignIn(t, c, "ada@example.org", "le vent se lève sur la Seine")
+	if resp, _ := a.Get(t, old, "/account"); resp.StatusCode != 200 {
+		t.Error("another account's session was ended")
+	}
+}
+
+func TestRateLimits(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{})
+	a.CreateUser(t, "ada@example.org", auth.RoleVolunteer)
+	c := a.Client(t)
+	var resp *http.Response
+	var body string
+	for i := 0; i < 11; i++ {
+		resp, body = a.PostForm(t, c, "/signin", "email=ada%40example.org&password=not+the+password")
+	}
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" ||
+		!strings.Contains(body, "Trop de tentatives") || !strings.Contains(body, "Vous pourrez réessayer dans") {
+		t.Fatalf("11th failed sign-in: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	// Even the right password waits: the limit is per account.
+	resp, _ = a.PostForm(t, a.Client(t), "/signin", url.Values{"email": {"ada@example.org"}, "password": {apptest.Password}}.Encode())
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("right password during the lock-out: %d", resp.StatusCode)
+	}
+	// Other accounts are not affected.
+	a.CreateUser(t, "bob@example.org", auth.RoleVolunteer)
+	a.SignIn(t, a.Client(t), "bob@example.org", apptest.Password)
+
+	for i := 0; i < 4; i++ {
+		resp, _ = a.PostForm(t, c, "/reset", "email=carol%40example.org")
+	}
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("4th reset for one address within the hour: %d", resp.StatusCode)
+	}
+}
+
+func TestAdminSuspendsAndChangesRoles(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{})
+	admin, adminID := a.ClientAs(t, auth.RoleAdmin)
+	vol, volID := a.ClientAs(t, auth.RoleVolunteer)
+	resp, body := a.Get(t, admin, "/admin/users?q=volunteer")
+	if resp.StatusCode != 200 || !strings.Contains(body, "1 compte(s)") {
+		t.Fatalf("admin search: %d", resp.StatusCode)
+	}
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	resp, _ = a.PostForm(t, admin, "/admin/users/"+id(volID)+"/role", "role=coordinator")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("role change: %d", resp.StatusCode)
+	}
+	resp, _ = a.PostForm(t, admin, "/admin/users/"+id(volID)+"/role", "role=emperor")
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("unknown role: %d", resp.StatusCode)
+	}
+	resp, _ = a.PostForm(t, admin, "/admin/users/"+id(adminID)+"/suspend", "")
+	_, body = a.Get(t, admin, resp.Header.Get("Location"))
+	if !strings.Contains(body, "propre compte") {
+		t.Fatal("self-suspension not refused with a message")
+	}
+	a.PostForm(t, admin, "/admin/users/"+id(volID)+"/suspend", "")
+	if resp, _ := a.Get(t, vol, "/account"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("suspended account still signed in: %d", resp.StatusCode)
+	}
+	_, audit := a.Get(t, admin, "/admin/audit")
+	for _, want := range []string{"Rôle modifié", "Compte suspendu", "volunteer -&gt; coordinator"} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("audit page lacks %s", want)
+		}
+	}
+}
