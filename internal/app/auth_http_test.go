@@ -1,17 +1,20 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"climatevolunteers/internal/app/apptest"
 	"climatevolunteers/internal/auth"
 	"climatevolunteers/internal/config"
 	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/outbox/smtptest"
 )
 
 func TestSignUpJourney(t *testing.T) {
@@ -216,4 +219,43 @@ func TestAdminSuspendsAndChangesRoles(t *testing.T) {
 			t.Errorf("audit page lacks %s", want)
 		}
 	}
+}
+
+// The verification mail leaves through the outbox and a real SMTP server
+// (in this process) receives it, in the person's language, and its link works.
+func TestVerificationMailReachesSMTP(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		srv := smtptest.Start(t, smtptest.Options{})
+		a := apptest.New(t, e, apptest.Options{Config: func(c *config.Config) { c.SMTPURL = srv.URL("noreply@example.org") }})
+		ctx, stop := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- a.RunWorkers(ctx) }()
+		defer func() { stop(); <-done }()
+
+		c := a.Client(t)
+		a.Get(t, c, "/", "Accept-Language", "en")
+		form := url.Values{"email": {"ada@example.org"}, "password": {"des arbres dans ma rue"}, "password_confirm": {"des arbres dans ma rue"}}
+		req, _ := http.NewRequest("POST", a.Server.URL+"/signup", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("Accept-Language", "en")
+		if resp, _ := apptest.Do(t, c, req); resp.StatusCode != 200 {
+			t.Fatalf("sign-up: %d", resp.StatusCode)
+		}
+		srv.WaitFor(t, 1, 10*time.Second)
+		m := srv.Messages()[0]
+		if m.Subject != "Confirm your email address" || !strings.Contains(m.HTML, "/verify?token=") || m.MessageID == "" {
+			t.Fatalf("mail: subject %q, message id %q", m.Subject, m.MessageID)
+		}
+		link := regexp.MustCompile(`/verify\?token=[A-Za-z0-9_-]+`).FindString(m.Text)
+		resp, body := a.Get(t, c, link)
+		tok := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(body)
+		if resp.StatusCode != 200 || tok == nil {
+			t.Fatalf("link from the mail: %d", resp.StatusCode)
+		}
+		if resp, _ := a.PostForm(t, c, "/verify", "token="+tok[1]); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("verify: %d", resp.StatusCode)
+		}
+		a.SignIn(t, c, "ada@example.org", "des arbres dans ma rue")
+	})
 }
