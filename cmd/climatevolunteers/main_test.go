@@ -253,3 +253,41 @@ func TestServeOnPostgres(t *testing.T) {
 		t.Fatal("demo districts missing on PostgreSQL")
 	}
 }
+
+func TestUserCommands(t *testing.T) {
+	dir := t.TempDir()
+	create := func(stdin string, args ...string) (int, string, string) {
+		cmd := command(append([]string{"user", "create", "--data-dir", dir}, args...)...)
+		cmd.Stdin = strings.NewReader(stdin)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		cmd.Run()
+		return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+	}
+	code, out, stderr := create("le grand tilleul du square\n", "--email", "Admin@Example.org", "--role", "admin")
+	if code != 0 || !strings.Contains(out, "created admin@example.org as admin") || strings.Contains(out, "tilleul") {
+		t.Fatalf("create with piped password: %d %q %q", code, out, stderr)
+	}
+	code, out, _ = create("", "--email", "gen@example.org")
+	if code != 0 || !strings.Contains(out, "as volunteer") || !strings.Contains(out, "password (shown once") {
+		t.Fatalf("create with a generated password: %d %q", code, out)
+	}
+	if code, _, stderr := create("le grand tilleul du square\n", "--email", "admin@example.org"); code != 1 || !strings.Contains(stderr, "already uses") {
+		t.Errorf("duplicate: %d %q", code, stderr)
+	}
+	if code, _, stderr := create("motdepasse\n", "--email", "weak@example.org"); code != 1 || !strings.Contains(stderr, "password refused") {
+		t.Errorf("weak password: %d %q", code, stderr)
+	}
+	if code, _, _ := create("x\n", "--email", "x@example.org", "--role", "emperor"); code != 2 {
+		t.Errorf("unknown role: exit %d, want 2", code)
+	}
+	if code, out, _ := runCmd(t, "user", "role", "--data-dir", dir, "--email", "gen@example.org", "--role", "coordinator"); code != 0 || !strings.Contains(out, "now coordinator") {
+		t.Errorf("role: %d %q", code, out)
+	}
+	if code, _, stderr := runCmd(t, "user", "role", "--data-dir", dir, "--email", "nobody@example.org", "--role", "admin"); code != 1 || !strings.Contains(stderr, "no account") {
+		t.Errorf("role for an unknown account: %d %q", code, stderr)
+	}
+	if code, _, _ := runCmd(t, "user"); code != 2 {
+		t.Errorf("user without a subcommand: exit %d", code)
+	}
+}

@@ -13,6 +13,8 @@ import (
 
 	"climatevolunteers/internal/app"
 	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/auth/password"
+	"climatevolunteers/internal/web/i18n"
 )
 
 const userUsage = `usage:
@@ -80,6 +82,12 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 	if _, err := svc.CreateUser(ctx, *email, pw, role, *lang); err != nil {
 		if errors.Is(err, auth.ErrEmailTaken) {
 			return fmt.Errorf("an account already uses %s", auth.NormaliseEmail(*email))
+		}
+		var pe *password.PolicyError
+		if errors.As(err, &pe) {
+			if cat, cerr := i18n.New(password.Locales); cerr == nil {
+				return fmt.Errorf("password refused: %s", cat.T("en", pe.Key, pe.Args...))
+			}
 		}
 		return err
 	}
