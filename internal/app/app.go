@@ -134,6 +134,13 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 	authSvc := auth.NewService(d, templateMailer{templates: mailTemplates, notify: worker.Notify}, cfg.PublicURL(), log)
 	sessions := auth.NewSessions(authSvc, cfg.Secure())
+	rn.OnLanguage = func(r *http.Request, lang string) {
+		if v := web.ViewerOf(r); v != nil {
+			if err := authSvc.SetLanguage(r.Context(), v.UserID, lang); err != nil {
+				log.Warn("keep language", "request_id", web.RequestID(r), "err", err)
+			}
+		}
+	}
 	guard := auth.NewGuard(rn)
 	admin := guard.RequireRole(auth.RoleAdmin)
 

@@ -259,3 +259,19 @@ func TestVerificationMailReachesSMTP(t *testing.T) {
 		a.SignIn(t, c, "ada@example.org", "des arbres dans ma rue")
 	})
 }
+
+// A signed-in person's language choice follows them into their mails.
+func TestLanguageChoiceIsKeptForMails(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{})
+	c, id := a.ClientAs(t, auth.RoleVolunteer)
+	a.PostForm(t, c, "/language", "lang=en&next=/account")
+	u, err := a.Auth.Store().UserByID(t.Context(), id)
+	if err != nil || u.Language != "en" {
+		t.Fatalf("language %q (%v)", u.Language, err)
+	}
+	a.PostForm(t, c, "/reset", "email="+url.QueryEscape(u.Email))
+	mails := a.Mails(t)
+	if last := mails[len(mails)-1]; last.Lang != "en" || last.Subject != "Choose a new password" {
+		t.Fatalf("mail in %q: %q", last.Lang, last.Subject)
+	}
+}

@@ -173,6 +173,9 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, m Meta) (string,
 	u, err := s.store.UserByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
 		password.VerifyContext(ctx, pw, dummyHash()) // same cost as a real check: no timing oracle
+		// Recorded without the address typed (personal data of someone, maybe
+		// not of an account holder): the network shows credential stuffing.
+		s.recordAudit(ctx, audit.Entry{Action: audit.ActionSigninFailed, IPNetwork: m.IPNetwork, Detail: "unknown account"})
 		return "", ErrInvalidCredentials
 	}
 	if err != nil {
@@ -230,6 +233,14 @@ func shortAgent(ua string) string {
 		ua = ua[:200]
 	}
 	return ua
+}
+
+// SetLanguage keeps the language an account chose, for its mails.
+func (s *Service) SetLanguage(ctx context.Context, userID int64, lang string) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, "UPDATE users SET language = ?, updated_at = ? WHERE id = ? AND language <> ?", lang, db.Now(), userID, lang)
+		return err
+	})
 }
 
 // SignOut ends one session.

@@ -23,6 +23,9 @@ func (rn *Renderer) SwitchLanguage(w http.ResponseWriter, r *http.Request) {
 		Name: i18n.CookieName, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: rn.secure, SameSite: http.SameSiteLaxMode,
 	})
+	if rn.OnLanguage != nil {
+		rn.OnLanguage(r, lang)
+	}
 	rn.SetFlash(w, "info", "flash.language_changed")
 	// The flash shows on the next page, whose language is read from the new
 	// cookie, so the confirmation is in the chosen language.

@@ -38,6 +38,10 @@ type Renderer struct {
 	secure  bool // cookies only over https
 	errView *View
 	loc     *time.Location // times are shown in the city's zone
+
+	// OnLanguage, when set, hears a visitor's language choice (accounts keep
+	// it so that their mails follow).
+	OnLanguage func(r *http.Request, lang string)
 }
 
 // View is a page template parsed onto the layout, one copy per language.
