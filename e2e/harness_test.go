@@ -137,13 +137,23 @@ func freeAddr(t *testing.T) string {
 }
 
 // startServer runs the server with demo data in a fresh data folder and
-// returns its base URL once /healthz answers 200. The server gets SIGTERM when
-// the test ends, and is killed if it has not stopped 10 s later.
+// returns its base URL once /healthz answers 200. args are more serve flags,
+// such as --smtp-url. The server gets SIGTERM when the test ends, and is
+// killed if it has not stopped 10 s later.
 func startServer(t *testing.T, args ...string) string {
+	t.Helper()
+	// The folder is made before startServerIn registers its Cleanup, so it is
+	// removed after the server stopped.
+	return startServerIn(t, t.TempDir(), args...)
+}
+
+// startServerIn is startServer on a data folder that the test prepared, for
+// example with runCommand; make it with t.TempDir before calling, so that it
+// outlives the server.
+func startServerIn(t *testing.T, dataDir string, args ...string) string {
 	t.Helper()
 	bin := serverBinary(t)
 	addr := freeAddr(t)
-	dataDir := t.TempDir() // before the Cleanup below, so removed after the stop
 
 	ctx, stop := context.WithCancel(context.Background())
 	argv := append([]string{"serve", "--addr", addr, "--data-dir", dataDir, "--demo"}, args...)
@@ -197,6 +207,25 @@ func startServer(t *testing.T, args ...string) string {
 			t.Fatalf("GET %s/healthz still failing after 15 s: %v", base, lastErr)
 		}
 	}
+}
+
+// runCommand runs the server binary with args (a command other than serve,
+// such as "user create"), stdin as its standard input, and returns its
+// standard output. It fails the test if the command fails or takes longer
+// than 30 s.
+func runCommand(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	bin := serverBinary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\nstdout:\n%s\nstderr:\n%s", bin, strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
 }
 
 // newBrowser starts a headless Chromium for the test and returns the context
