@@ -127,7 +127,7 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 	worker := outbox.NewWorker(d, map[string]outbox.Handler{
 		"email": outbox.NewEmailHandler(mailer, mailDomain(cfg)),
-	}, outbox.WorkerOptions{Log: log})
+	}, workerOptions(cfg, log))
 	mailTemplates, err := outbox.NewMailTemplates(auth.Templates, "templates/mail")
 	if err != nil {
 		return nil, err
@@ -153,7 +153,7 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	home.Register(r, rn, d, districtStore, cfg.CityName)
 	districts.Register(r, rn, districtStore)
 	auth.Register(r, rn, authSvc, sessions, guard, auth.DefaultLimits(), cfg.TrustProxy)
-	outbox.Register(r, rn, d, admin, worker.Notify)
+	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})
 	audit.Register(r, rn, d, admin)
 
 	var trusted []string
@@ -178,6 +178,16 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		sessions.Middleware,
 	)
 	return &App{Config: cfg, DB: d, Log: log, Router: r, Handler: h, Auth: authSvc, Worker: worker, mailer: mailer}, nil
+}
+
+// workerOptions: once mails really leave (SMTP), their bodies are erased
+// after delivery; without SMTP the admin page is where they are read.
+func workerOptions(cfg config.Config, log *slog.Logger) outbox.WorkerOptions {
+	o := outbox.WorkerOptions{Log: log}
+	if cfg.SMTPURL != "" {
+		o.Scrub = outbox.ScrubEmailBody
+	}
+	return o
 }
 
 // mailDomain names this instance in Message-IDs.

@@ -40,7 +40,7 @@ func (m templateMailer) Queue(ctx context.Context, tx *db.Tx, key, template, to,
 		return err
 	}
 	if m.notify != nil {
-		m.notify()
+		tx.AfterCommit(m.notify)
 	}
 	return nil
 }

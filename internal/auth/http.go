@@ -25,27 +25,35 @@ var Locales embed.FS
 // Limiter answers whether a key may go on, and when it may try again.
 type Limiter interface {
 	Allow(key string) (bool, time.Duration)
+	Reset(key string)
 }
 
-// Limits are the rate limits of the account pages, by address (the client's
-// network) and by account (the email typed).
+// Limits are the rate limits of the account pages. Limits on an account are
+// kept per account and network, with a looser cap on the account alone: a
+// stranger hammering someone's address from one network cannot lock its
+// owner out, while guessing from many networks is still slowed down.
 type Limits struct {
-	SignInByIP, SignInByAccount Limiter
-	SignUpByIP                  Limiter
-	MailByIP, MailByAccount     Limiter // reset, sign-in link and verification mails
-	TokenByIP                   Limiter // using mailed links
+	SignInByNetwork, SignInByAccountAndNetwork, SignInByAccount Limiter
+	SignUpByNetwork, SignUpByAccount                            Limiter
+	// Mails (verification, reset, sign-in link): keys carry the purpose, so
+	// asking for one kind of mail never blocks another.
+	MailByNetwork, MailByAccountAndNetwork, MailByAccount Limiter
+	TokenByNetwork                                        Limiter // using mailed links
 }
 
 // DefaultLimits are generous for people and tight for scripts.
 func DefaultLimits() Limits {
 	per := func(n int, d time.Duration) Limiter { return ratelimit.New(rate.Every(d/time.Duration(n)), n) }
 	return Limits{
-		SignInByIP:      per(30, 10*time.Minute),
-		SignInByAccount: per(10, 15*time.Minute),
-		SignUpByIP:      per(10, time.Hour),
-		MailByIP:        per(20, time.Hour),
-		MailByAccount:   per(3, time.Hour),
-		TokenByIP:       per(30, time.Hour),
+		SignInByNetwork:           per(30, 10*time.Minute),
+		SignInByAccountAndNetwork: per(10, 15*time.Minute),
+		SignInByAccount:           per(100, time.Hour),
+		SignUpByNetwork:           per(10, time.Hour),
+		SignUpByAccount:           per(3, time.Hour),
+		MailByNetwork:             per(20, time.Hour),
+		MailByAccountAndNetwork:   per(3, time.Hour),
+		MailByAccount:             per(10, time.Hour),
+		TokenByNetwork:            per(30, time.Hour),
 	}
 }
 
@@ -102,16 +110,53 @@ func (h *handlers) meta(r *http.Request) Meta {
 	return Meta{IPNetwork: ratelimit.Network(ratelimit.ClientIP(r, h.trustProxy)), UserAgent: r.UserAgent(), Lang: web.Lang(r)}
 }
 
+type limitCheck struct {
+	l   Limiter
+	key string
+}
+
 // allow checks each limiter with its key and answers 429 when one says no.
-func (h *handlers) allow(w http.ResponseWriter, r *http.Request, checks ...any) bool {
-	for i := 0; i+1 < len(checks); i += 2 {
-		l, key := checks[i].(Limiter), checks[i+1].(string)
-		if ok, retry := l.Allow(key); !ok {
+func (h *handlers) allow(w http.ResponseWriter, r *http.Request, checks ...limitCheck) bool {
+	for _, c := range checks {
+		if ok, retry := c.l.Allow(c.key); !ok {
 			h.rn.RateLimited(w, r, retry)
 			return false
 		}
 	}
 	return true
+}
+
+func (h *handlers) allowSignIn(w http.ResponseWriter, r *http.Request, email, network string) bool {
+	l := h.limits
+	return h.allow(w, r, limitCheck{l.SignInByNetwork, network},
+		limitCheck{l.SignInByAccountAndNetwork, email + "|" + network}, limitCheck{l.SignInByAccount, email})
+}
+
+// allowPasswordCheck limits the password checks of signed-in pages
+// (changing password or address) by account only: the person is known.
+func (h *handlers) allowPasswordCheck(w http.ResponseWriter, r *http.Request, email, network string) bool {
+	l := h.limits
+	return h.allow(w, r, limitCheck{l.SignInByAccountAndNetwork, email + "|" + network}, limitCheck{l.SignInByAccount, email})
+}
+
+// signedIn forgets the failures of an account on this network.
+func (h *handlers) signedIn(email, network string) {
+	h.limits.SignInByAccountAndNetwork.Reset(email + "|" + network)
+}
+
+func (h *handlers) allowSignUp(w http.ResponseWriter, r *http.Request, email, network string) bool {
+	return h.allow(w, r, limitCheck{h.limits.SignUpByNetwork, network}, limitCheck{h.limits.SignUpByAccount, email})
+}
+
+func (h *handlers) allowMail(w http.ResponseWriter, r *http.Request, purpose, email, network string) bool {
+	l := h.limits
+	return h.allow(w, r, limitCheck{l.MailByNetwork, network},
+		limitCheck{l.MailByAccountAndNetwork, purpose + "|" + email + "|" + network},
+		limitCheck{l.MailByAccount, purpose + "|" + email})
+}
+
+func (h *handlers) allowToken(w http.ResponseWriter, r *http.Request, network string) bool {
+	return h.allow(w, r, limitCheck{h.limits.TokenByNetwork, network})
 }
 
 func (h *handlers) render(w http.ResponseWriter, r *http.Request, status int, view, titleKey string, form *web.Form, data any) {

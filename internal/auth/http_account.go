@@ -41,7 +41,7 @@ func (h *handlers) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	v := web.ViewerOf(r)
 	m := h.meta(r)
-	if !h.allow(w, r, h.limits.SignInByAccount, v.Email) {
+	if !h.allowPasswordCheck(w, r, v.Email, h.meta(r).IPNetwork) {
 		return
 	}
 	pw := f.Values.Get("new_password")
@@ -72,7 +72,7 @@ func (h *handlers) changeEmail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := web.ViewerOf(r)
-	if !h.allow(w, r, h.limits.MailByAccount, v.Email, h.limits.SignInByAccount, v.Email) {
+	if !h.allowPasswordCheck(w, r, v.Email, h.meta(r).IPNetwork) || !h.allowMail(w, r, PurposeEmailChange, v.Email, h.meta(r).IPNetwork) {
 		return
 	}
 	email := NormaliseEmail(f.Get("new_email"))
@@ -105,7 +105,7 @@ func (h *handlers) confirmEmail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := h.meta(r)
-	if !h.allow(w, r, h.limits.TokenByIP, m.IPNetwork) {
+	if !h.allowToken(w, r, m.IPNetwork) {
 		return
 	}
 	err := h.svc.ConfirmEmailChange(r.Context(), f.Get("token"), m)

@@ -22,6 +22,7 @@ type adminUsersData struct {
 	PrevURL    string
 	NextURL    string
 	PageNumber int
+	Back       string // this list with its filters, to come back to after an action
 }
 
 func (h *handlers) adminUsers(w http.ResponseWriter, r *http.Request) {
@@ -47,6 +48,7 @@ func (h *handlers) adminUsers(w http.ResponseWriter, r *http.Request) {
 		v := url.Values{"q": {f.Query}, "role": {f.Role}, "status": {f.Status}, "page": {strconv.Itoa(n)}}
 		return "/admin/users?" + v.Encode()
 	}
+	data.Back = page(f.Page)
 	if f.Page > 1 {
 		data.PrevURL = page(f.Page - 1)
 	}

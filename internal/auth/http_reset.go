@@ -16,12 +16,12 @@ func (h *handlers) resetPage(w http.ResponseWriter, r *http.Request) {
 type resetMode struct{}
 
 func (h *handlers) requestReset(w http.ResponseWriter, r *http.Request) {
-	h.mailRequest(w, r, "link", "auth.reset.title", "auth.sent.reset", h.svc.RequestReset)
+	h.mailRequest(w, r, PurposeReset, "link", "auth.reset.title", "auth.sent.reset", h.svc.RequestReset)
 }
 
 // mailRequest handles the forms that mail a link to an address: the answer
 // is the same whether or not the address has an account.
-func (h *handlers) mailRequest(w http.ResponseWriter, r *http.Request, view, titleKey, sentKey string,
+func (h *handlers) mailRequest(w http.ResponseWriter, r *http.Request, purpose, view, titleKey, sentKey string,
 	send func(ctx context.Context, email string) error) {
 	f, ok := h.form(w, r)
 	if !ok {
@@ -40,7 +40,7 @@ func (h *handlers) mailRequest(w http.ResponseWriter, r *http.Request, view, tit
 		h.render(w, r, http.StatusUnprocessableEntity, view, titleKey, f, data)
 		return
 	}
-	if !h.allow(w, r, h.limits.MailByIP, m.IPNetwork, h.limits.MailByAccount, email) {
+	if !h.allowMail(w, r, purpose, email, m.IPNetwork) {
 		return
 	}
 	if err := send(r.Context(), email); err != nil {
@@ -71,7 +71,7 @@ func (h *handlers) resetConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := h.meta(r)
-	if !h.allow(w, r, h.limits.TokenByIP, m.IPNetwork) {
+	if !h.allowToken(w, r, m.IPNetwork) {
 		return
 	}
 	token := f.Get("token")

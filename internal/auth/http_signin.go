@@ -29,15 +29,18 @@ func (h *handlers) signin(w http.ResponseWriter, r *http.Request) {
 	m := h.meta(r)
 	email := NormaliseEmail(f.Get("email"))
 	data := signinData{Next: web.SafeLocalPath(f.Get("next"), "")}
-	if !h.allow(w, r, h.limits.SignInByIP, m.IPNetwork, h.limits.SignInByAccount, email) {
-		return
-	}
 	f.Required("email")
 	if f.Values.Get("password") == "" {
 		f.AddError("password", "form.error.required")
 	}
 	if !f.Valid() {
 		h.render(w, r, http.StatusUnprocessableEntity, "signin", "auth.signin.title", f, data)
+		return
+	}
+	if len(email) > 254 {
+		email = email[:254] // never a valid address; keeps limiter keys small
+	}
+	if !h.allowSignIn(w, r, email, m.IPNetwork) {
 		return
 	}
 	token, err := h.svc.SignIn(r.Context(), email, f.Values.Get("password"), m)
@@ -57,13 +60,16 @@ func (h *handlers) signin(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, "signin", "auth.signin.title", f, data)
 		return
 	}
+	h.signedIn(email, m.IPNetwork)
 	h.startSession(w, r, token, data.Next)
 }
 
 func (h *handlers) startSession(w http.ResponseWriter, r *http.Request, token, next string) {
 	// The session this browser had before, if any, ends: one cookie, one session.
 	if v := web.ViewerOf(r); v != nil {
-		h.svc.SignOut(r.Context(), v.SessionID, v.UserID, h.meta(r))
+		if err := h.svc.SignOut(r.Context(), v.SessionID, v.UserID, h.meta(r)); err != nil {
+			h.svc.log.Warn("end previous session", "request_id", web.RequestID(r), "err", err)
+		}
 	}
 	h.sess.set(w, token)
 	h.rn.SetFlash(w, "success", "flash.auth_signed_in")
@@ -81,7 +87,7 @@ func (h *handlers) resend(w http.ResponseWriter, r *http.Request) {
 		h.rn.Error(w, r, http.StatusBadRequest, nil)
 		return
 	}
-	if !h.allow(w, r, h.limits.MailByIP, m.IPNetwork, h.limits.MailByAccount, email) {
+	if !h.allowMail(w, r, PurposeVerify, email, m.IPNetwork) {
 		return
 	}
 	if err := h.svc.ResendVerification(r.Context(), email); err != nil {
@@ -108,7 +114,7 @@ func (h *handlers) linkPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) requestLink(w http.ResponseWriter, r *http.Request) {
-	h.mailRequest(w, r, "link", "auth.link.title", "auth.sent.link", h.svc.RequestMagicLink)
+	h.mailRequest(w, r, PurposeMagic, "link", "auth.link.title", "auth.sent.link", h.svc.RequestMagicLink)
 }
 
 func (h *handlers) signinWithLink(w http.ResponseWriter, r *http.Request) {
@@ -117,7 +123,7 @@ func (h *handlers) signinWithLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := h.meta(r)
-	if !h.allow(w, r, h.limits.TokenByIP, m.IPNetwork) {
+	if !h.allowToken(w, r, m.IPNetwork) {
 		return
 	}
 	token, err := h.svc.SignInWithLink(r.Context(), f.Get("token"), m)

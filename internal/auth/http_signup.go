@@ -24,13 +24,13 @@ func (h *handlers) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := h.meta(r)
-	if !h.allow(w, r, h.limits.SignUpByIP, m.IPNetwork) {
-		return
-	}
 	email := NormaliseEmail(f.Get("email"))
 	pw := f.Values.Get("password")
 	if f.Required("email") && !ValidEmail(email) {
 		f.AddError("email", "form.error.email")
+	}
+	if f.Valid() && !h.allowSignUp(w, r, email, m.IPNetwork) {
+		return
 	}
 	checkNewPassword(f, "password", pw, f.Values.Get("password_confirm"), email)
 	if !f.Valid() {
@@ -95,7 +95,7 @@ func (h *handlers) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := h.meta(r)
-	if !h.allow(w, r, h.limits.TokenByIP, m.IPNetwork) {
+	if !h.allowToken(w, r, m.IPNetwork) {
 		return
 	}
 	err := h.svc.VerifyEmail(r.Context(), f.Get("token"), m)

@@ -185,15 +185,22 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, m Meta) (string,
 	if err != nil && u.PasswordHash != "" {
 		return "", err
 	}
+	// Failed attempts name the account as target, not as actor: whoever
+	// typed the password is unknown.
+	failed := func(detail string) {
+		s.recordAudit(ctx, audit.Entry{Action: audit.ActionSigninFailed, TargetType: "user",
+			TargetID: strconv.FormatInt(u.ID, 10), IPNetwork: m.IPNetwork, Detail: detail})
+	}
 	if !ok {
-		s.recordAudit(ctx, audit.Entry{ActorID: u.ID, Action: audit.ActionSigninFailed, TargetType: "user",
-			TargetID: strconv.FormatInt(u.ID, 10), IPNetwork: m.IPNetwork})
+		failed("wrong password")
 		return "", ErrInvalidCredentials
 	}
 	if u.Status != StatusActive {
+		failed("account suspended")
 		return "", ErrSuspended
 	}
 	if !u.Verified() {
+		failed("address not confirmed")
 		return "", ErrNotVerified
 	}
 	newHash := ""
@@ -208,22 +215,28 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, m Meta) (string,
 func (s *Service) openSession(ctx context.Context, userID int64, newHash, how string, m Meta) (string, error) {
 	token, hash := newToken()
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		now := db.Now()
-		if err := insertSession(ctx, tx, Session{ID: hash, UserID: userID, CreatedAt: now, LastSeenAt: now,
-			ExpiresAt: now.Add(s.SessionIdle), UserAgent: shortAgent(m.UserAgent), IPNetwork: m.IPNetwork}); err != nil {
-			return err
-		}
-		q, args := "UPDATE users SET last_sign_in_at = ? WHERE id = ?", []any{now, userID}
-		if newHash != "" {
-			q, args = "UPDATE users SET last_sign_in_at = ?, password_hash = ? WHERE id = ?", []any{now, newHash, userID}
-		}
-		if _, err := tx.Exec(ctx, q, args...); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: userID, Action: audit.ActionSignin, TargetType: "user",
-			TargetID: strconv.FormatInt(userID, 10), IPNetwork: m.IPNetwork, Detail: how})
+		return s.openSessionTx(ctx, tx, hash, userID, newHash, how, m)
 	})
 	return token, err
+}
+
+// openSessionTx records a new session (its id is the hash of the cookie's
+// token), the sign-in time and, when given, a rehashed password.
+func (s *Service) openSessionTx(ctx context.Context, tx *db.Tx, id string, userID int64, newHash, how string, m Meta) error {
+	now := db.Now()
+	if err := insertSession(ctx, tx, Session{ID: id, UserID: userID, CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(s.SessionIdle), UserAgent: shortAgent(m.UserAgent), IPNetwork: m.IPNetwork}); err != nil {
+		return err
+	}
+	q, args := "UPDATE users SET last_sign_in_at = ? WHERE id = ?", []any{now, userID}
+	if newHash != "" {
+		q, args = "UPDATE users SET last_sign_in_at = ?, password_hash = ? WHERE id = ?", []any{now, newHash, userID}
+	}
+	if _, err := tx.Exec(ctx, q, args...); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, audit.Entry{ActorID: userID, Action: audit.ActionSignin, TargetType: "user",
+		TargetID: strconv.FormatInt(userID, 10), IPNetwork: m.IPNetwork, Detail: how})
 }
 
 // shortAgent keeps enough of the User-Agent to recognise a device in the
@@ -335,6 +348,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, pw string, m Meta) e
 		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
 			return err
 		}
+		if err := revokeTokens(ctx, tx, userID); err != nil {
+			return err
+		}
 		if err := s.queueNotice(ctx, tx, "password_changed", u); err != nil {
 			return err
 		}
@@ -349,10 +365,13 @@ func (s *Service) queueNotice(ctx context.Context, tx *db.Tx, template string, u
 		linkMail{Email: u.Email, SiteURL: s.baseURL, Link: s.baseURL + "/reset"})
 }
 
-// SignInWithLink uses a magic link and opens a session. Using the link also
-// proves the address.
+// SignInWithLink uses a magic link and opens a session, in one transaction
+// so that a failure never spends the link for nothing. Using the link proves
+// the address: on an account never confirmed before, whoever chose its
+// password may not be the address's owner, so that password is dropped and
+// any other session ended (the owner can set a password by reset).
 func (s *Service) SignInWithLink(ctx context.Context, token string, m Meta) (string, error) {
-	var userID int64
+	session, hash := newToken()
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		id, _, err := consumeToken(ctx, tx, hashToken(token), PurposeMagic)
 		if errors.Is(err, ErrNotFound) {
@@ -368,14 +387,21 @@ func (s *Service) SignInWithLink(ctx context.Context, token string, m Meta) (str
 		if u.Status != StatusActive {
 			return ErrSuspended
 		}
-		userID = id
-		_, err = tx.Exec(ctx, "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?", db.Now(), id)
-		return err
+		if !u.Verified() {
+			now := db.Now()
+			if _, err := tx.Exec(ctx, "UPDATE users SET email_verified_at = ?, password_hash = '', updated_at = ? WHERE id = ?", now, now, id); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+				return err
+			}
+		}
+		return s.openSessionTx(ctx, tx, hash, id, "", "link", m)
 	})
 	if err != nil {
 		return "", err
 	}
-	return s.openSession(ctx, userID, "", "link", m)
+	return session, nil
 }
 
 // ChangePassword replaces the password after checking the current one, and
@@ -400,6 +426,9 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, keepSession,
 			return err
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", userID, keepSession); err != nil {
+			return err
+		}
+		if err := revokeTokens(ctx, tx, userID); err != nil {
 			return err
 		}
 		if err := s.queueNotice(ctx, tx, "password_changed", u); err != nil {
@@ -458,6 +487,9 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, token string, m Meta) 
 			if isUniqueViolation(err) {
 				return ErrEmailTaken
 			}
+			return err
+		}
+		if err := revokeTokens(ctx, tx, userID); err != nil {
 			return err
 		}
 		if err := s.queueNotice(ctx, tx, "email_changed", old); err != nil {

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
@@ -42,6 +43,13 @@ func (ss *Sessions) Middleware(next http.Handler) http.Handler {
 		id := hashToken(c.Value)
 		now := db.Now()
 		se, u, err := ss.svc.store.sessionUser(r.Context(), id, now)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			// The database failed, the session may well be fine: keep the
+			// cookie, serve the page as to a visitor, and say so in the log.
+			ss.svc.log.Error("load session", "request_id", web.RequestID(r), "err", err)
+			next.ServeHTTP(w, r)
+			return
+		}
 		if err != nil || u.Status != StatusActive {
 			ss.clear(w)
 			next.ServeHTTP(w, r)
@@ -49,6 +57,7 @@ func (ss *Sessions) Middleware(next http.Handler) http.Handler {
 		}
 		if now.Sub(se.LastSeenAt) > touchEvery {
 			ss.touch(r.Context(), id, now)
+			ss.set(w, c.Value) // the cookie's lifetime slides with the session's
 		}
 		web.SetViewer(r, &web.Viewer{UserID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Role: string(u.Role), SessionID: id})
 		next.ServeHTTP(w, r)
@@ -88,7 +97,11 @@ func dummyHash() string {
 	dummyOnce.Do(func() {
 		b := make([]byte, 16)
 		rand.Read(b)
-		dummy, _ = password.Hash(hex.EncodeToString(b))
+		var err error
+		if dummy, err = password.Hash(hex.EncodeToString(b)); err != nil {
+			// Only if hashing itself is broken, which every sign-in would show.
+			panic("auth: cannot compute the dummy password hash: " + err.Error())
+		}
 	})
 	return dummy
 }

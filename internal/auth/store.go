@@ -236,13 +236,22 @@ func consumeToken(ctx context.Context, tx *db.Tx, hash, purpose string) (int64, 
 	now := db.Now()
 	var userID int64
 	var email string
+	// A link mailed to an address the account no longer uses is dead.
 	err := tx.QueryRow(ctx, `UPDATE auth_tokens SET used_at = ?
 		WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
+		AND (purpose = 'email_change' OR email = (SELECT u.email FROM users u WHERE u.id = auth_tokens.user_id))
 		RETURNING user_id, email`, now, hash, purpose, now).Scan(&userID, &email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", ErrNotFound
 	}
 	return userID, email, err
+}
+
+// revokeTokens spends every live mailed link of an account: after a new
+// password or address, links sent before must not work any more.
+func revokeTokens(ctx context.Context, tx *db.Tx, userID int64) error {
+	_, err := tx.Exec(ctx, "UPDATE auth_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL", db.Now(), userID)
+	return err
 }
 
 // tokenValid reports, without using it, whether a token may still be used

@@ -265,16 +265,25 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			sqlTx.Rollback()
 			return
 		}
-		err = sqlTx.Commit()
+		if err = sqlTx.Commit(); err == nil {
+			for _, f := range tx.afterCommit {
+				f()
+			}
+		}
 	}()
 	return fn(tx)
 }
 
 // Tx is a write transaction with the same "?" placeholders as DB.
 type Tx struct {
-	tx *sql.Tx
-	db *DB
+	tx          *sql.Tx
+	db          *DB
+	afterCommit []func()
 }
+
+// AfterCommit runs f once the transaction has committed, and never if it
+// rolls back: the place to wake a worker about rows it can now see.
+func (tx *Tx) AfterCommit(f func()) { tx.afterCommit = append(tx.afterCommit, f) }
 
 // Engine tells which SQL variant to use where the engines differ.
 func (tx *Tx) Engine() Engine { return tx.db.Engine }

@@ -76,6 +76,20 @@ func TestTxRollsBackOnError(t *testing.T) {
 	})
 }
 
+func TestAfterCommitRunsOnlyOnCommit(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	ctx := context.Background()
+	ran := 0
+	d.Tx(ctx, func(tx *db.Tx) error { tx.AfterCommit(func() { ran++ }); return errors.New("roll back") })
+	if ran != 0 {
+		t.Fatal("AfterCommit ran after a rollback")
+	}
+	d.Tx(ctx, func(tx *db.Tx) error { tx.AfterCommit(func() { ran++ }); return nil })
+	if ran != 1 {
+		t.Fatalf("AfterCommit ran %d times after a commit", ran)
+	}
+}
+
 func TestRebind(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)
 	if got := d.Rebind("SELECT ? WHERE a = ?"); got != "SELECT ? WHERE a = ?" {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"log/slog"
+	"regexp"
 	"strings"
 
 	"climatevolunteers/internal/db"
@@ -76,3 +78,24 @@ func (l *LogMailer) Send(ctx context.Context, m Email, messageID string) error {
 		"message_id", messageID, "subject", m.Subject, "lang", m.Lang)
 	return nil
 }
+
+// ScrubEmailBody keeps a delivered mail's recipient, subject and language
+// and drops its body: the links it carried (sign-in, reset) must not stay
+// readable in the database or its backups once the mail has left.
+func ScrubEmailBody(j Claimed) (json.RawMessage, bool) {
+	if j.Kind != KindEmail {
+		return nil, false
+	}
+	var e Email
+	if json.Unmarshal(j.Payload, &e) != nil {
+		return nil, false
+	}
+	e.Text, e.HTML = "", ""
+	b, err := json.Marshal(e)
+	return b, err == nil
+}
+
+var tokenInLink = regexp.MustCompile(`token=[A-Za-z0-9_-]+`)
+
+// MaskTokens hides the secret part of links, for pages that show mails.
+func MaskTokens(s string) string { return tokenInLink.ReplaceAllString(s, "token=…") }

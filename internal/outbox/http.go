@@ -26,24 +26,38 @@ var Locales embed.FS
 const PageSize = 50
 
 type handlers struct {
-	rn     *web.Renderer
-	d      *db.DB
-	notify func()
-	list   *web.View
-	job    *web.View
+	rn         *web.Renderer
+	d          *db.DB
+	notify     func()
+	maskTokens bool
+	list       *web.View
+	job        *web.View
 }
 
 // Register adds the admin outbox pages. require guards every one of them
 // (the caller passes its admin check); notify, if not nil, wakes the worker
 // after a retry.
-func Register(r *web.Router, rn *web.Renderer, d *db.DB, require func(http.Handler) http.Handler, notify func()) {
-	h := &handlers{rn: rn, d: d, notify: notify,
+//
+// With SMTP delivery, links in pending mails are masked: an admin must not be
+// able to read someone's sign-in or reset link. Without SMTP the page is the
+// only way mails are read, so they are shown whole.
+func Register(r *web.Router, rn *web.Renderer, d *db.DB, require func(http.Handler) http.Handler, notify func(), opts ...AdminOptions) {
+	var o AdminOptions
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	h := &handlers{rn: rn, d: d, notify: notify, maskTokens: o.MaskTokens,
 		list: rn.MustParse(templates, "templates/list.html"),
 		job:  rn.MustParse(templates, "templates/job.html"),
 	}
 	r.Handle("GET /admin/outbox", require(http.HandlerFunc(h.listPage)))
 	r.Handle("GET /admin/outbox/{id}", require(http.HandlerFunc(h.jobPage)))
 	r.Handle("POST /admin/outbox/{id}/retry", require(http.HandlerFunc(h.retry)))
+}
+
+// AdminOptions adjust the admin pages.
+type AdminOptions struct {
+	MaskTokens bool // hide the secret of links in mails (set when mails really leave)
 }
 
 // statuses in the order the filter shows them.
@@ -176,6 +190,9 @@ func (h *handlers) jobPage(w http.ResponseWriter, r *http.Request) {
 		data.Done = formatTime(*j.DoneAt)
 	}
 	if e, ok := j.Email(); ok {
+		if h.maskTokens {
+			e.Text, e.HTML = MaskTokens(e.Text), MaskTokens(e.HTML)
+		}
 		data.Email = &e
 	} else {
 		var buf bytes.Buffer

@@ -139,9 +139,15 @@ func (w *Worker) release(ctx context.Context, jobs []Claimed) {
 
 func (w *Worker) markDone(ctx context.Context, j Claimed) {
 	now := db.Now()
+	payload := string(j.Payload)
+	if w.opts.Scrub != nil {
+		if p, ok := w.opts.Scrub(j); ok {
+			payload = string(p)
+		}
+	}
 	n := w.write(ctx, "done", `UPDATE outbox_jobs SET status = 'done', attempts = ?, locked_until = NULL,
-		done_at = ?, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'pending'`,
-		j.Attempt, now, now, j.ID, w.opts.ID)
+		done_at = ?, updated_at = ?, payload = ? WHERE id = ? AND locked_by = ? AND status = 'pending'`,
+		j.Attempt, now, now, payload, j.ID, w.opts.ID)
 	if n == 0 {
 		// Only possible if the send outlived the lease: another worker may
 		// send it again, recognisable by its stable message id.

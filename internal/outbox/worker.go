@@ -57,7 +57,10 @@ type WorkerOptions struct {
 	Poll        time.Duration                   // look for due jobs this often: 1 s
 	SendTimeout time.Duration                   // limit of one handler call: 30 s
 	Backoff     func(attempt int) time.Duration // wait after the attempt-th failure: DefaultBackoff
-	Log         *slog.Logger
+	// Scrub, when set, rewrites a delivered job's payload (to drop secrets
+	// such as the links in mails once they have left).
+	Scrub func(j Claimed) (json.RawMessage, bool)
+	Log   *slog.Logger
 }
 
 // Worker claims due jobs and hands them to the handler of their kind.
