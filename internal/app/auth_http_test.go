@@ -14,6 +14,7 @@ import (
 	"climatevolunteers/internal/auth"
 	"climatevolunteers/internal/config"
 	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/outbox"
 	"climatevolunteers/internal/outbox/smtptest"
 )
 
@@ -126,8 +127,22 @@ func TestNoAnswerRevealsAnAccount(t *testing.T) {
 	if strip.ReplaceAllString(known, "") != strip.ReplaceAllString(unknown, "") {
 		t.Error("sign-in answers differently for a known address")
 	}
-	if n := len(a.Mails(t)); n != 2 {
-		t.Errorf("%d mails queued, want 2 (reset and link for the known address)", n)
+	signup := func(email string) string {
+		_, body := a.PostForm(t, a.Client(t), "/signup", url.Values{"email": {email},
+			"password": {"des arbres dans ma rue"}, "password_confirm": {"des arbres dans ma rue"}}.Encode())
+		return strip.ReplaceAllString(body, "")
+	}
+	if signup("ada@example.org") != signup("carol@example.org") {
+		t.Error("sign-up answers differently for a known address")
+	}
+	_, known = a.PostForm(t, a.Client(t), "/signin/resend", "email=ada%40example.org")
+	_, unknown = a.PostForm(t, a.Client(t), "/signin/resend", "email=nobody%40example.org")
+	if strip.ReplaceAllString(known, "") != strip.ReplaceAllString(unknown, "") {
+		t.Error("resend answers differently for a known address")
+	}
+	// Mails: reset and link to ada, the notice to ada, carol's verification.
+	if n := len(a.Mails(t)); n != 4 {
+		t.Errorf("%d mails queued, want 4", n)
 	}
 }
 
@@ -184,6 +199,23 @@ func TestRateLimits(t *testing.T) {
 	}
 	if resp.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("4th reset for one address within the hour: %d", resp.StatusCode)
+	}
+	// Another kind of mail for the same address is counted apart.
+	if resp, _ := a.PostForm(t, c, "/signin/link", "email=carol%40example.org"); resp.StatusCode != 200 {
+		t.Fatalf("sign-in link after resets: %d", resp.StatusCode)
+	}
+	for i := 0; i < 4; i++ {
+		resp, _ = a.PostForm(t, c, "/signup", url.Values{"email": {"dave@example.org"},
+			"password": {"des arbres dans ma rue"}, "password_confirm": {"des arbres dans ma rue"}}.Encode())
+	}
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("4th sign-up for one address within the hour: %d", resp.StatusCode)
+	}
+	for i := 0; i < 31; i++ {
+		resp, _ = a.PostForm(t, c, "/verify", "token=forged")
+	}
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("31st link try from one network: %d", resp.StatusCode)
 	}
 }
 
@@ -257,6 +289,25 @@ func TestVerificationMailReachesSMTP(t *testing.T) {
 			t.Fatalf("verify: %d", resp.StatusCode)
 		}
 		a.SignIn(t, c, "ada@example.org", "des arbres dans ma rue")
+
+		// Once delivered by SMTP, the mail's body (and its link) is erased.
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			jobs, err := outbox.List(t.Context(), a.DB, outbox.StatusDone, 10, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(jobs) == 1 {
+				if strings.Contains(jobs[0].Payload, "token=") || !strings.Contains(jobs[0].Payload, "ada@example.org") {
+					t.Fatalf("delivered payload: %s", jobs[0].Payload)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the job was never marked done")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	})
 }
 
@@ -273,5 +324,200 @@ func TestLanguageChoiceIsKeptForMails(t *testing.T) {
 	mails := a.Mails(t)
 	if last := mails[len(mails)-1]; last.Lang != "en" || last.Subject != "Choose a new password" {
 		t.Fatalf("mail in %q: %q", last.Lang, last.Subject)
+	}
+}
+
+func tokenField(t *testing.T, body string) string {
+	t.Helper()
+	m := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no token field on the page")
+	}
+	return m[1]
+}
+
+// Signing in again replaces the browser's session: the old cookie is dead.
+func TestSignInReplacesTheSession(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{})
+	a.CreateUser(t, "ada@example.org", auth.RoleVolunteer)
+	c := a.Client(t)
+	a.SignIn(t, c, "ada@example.org", apptest.Password)
+	u, _ := url.Parse(a.Server.URL)
+	first := c.Jar.Cookies(u)[0]
+	a.SignIn(t, c, "ada@example.org", apptest.Password)
+	second := c.Jar.Cookies(u)[0]
+	if first.Value == second.Value {
+		t.Fatal("same session id after signing in again")
+	}
+	old := a.Client(t)
+	old.Jar.SetCookies(u, []*http.Cookie{first})
+	if resp, _ := a.Get(t, old, "/account"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the replaced session still works: %d", resp.StatusCode)
+	}
+}
+
+func TestSignInByLinkJourney(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{})
+		a.CreateUser(t, "ada@example.org", auth.RoleVolunteer)
+		c := a.Client(t)
+		if resp, _ := a.PostForm(t, c, "/signin/link", "email=ada%40example.org"); resp.StatusCode != 200 {
+			t.Fatalf("link request: %d", resp.StatusCode)
+		}
+		_, body := a.Get(t, c, a.LastLink(t, "ada@example.org"))
+		tok := tokenField(t, body)
+		resp, _ := a.PostForm(t, c, "/signin/link/confirm", "token="+tok)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account" {
+			t.Fatalf("link sign-in: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if resp, _ := a.Get(t, c, "/account"); resp.StatusCode != 200 {
+			t.Fatalf("account after link sign-in: %d", resp.StatusCode)
+		}
+		if resp, _ := a.PostForm(t, a.Client(t), "/signin/link/confirm", "token="+tok); resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("link used twice: %d", resp.StatusCode)
+		}
+	})
+}
+
+// Someone signs up first with another person's address and a password of
+// their own; when the real owner signs in by mailed link, that password
+// stops working.
+func TestPreHijackedAccountIsReclaimed(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{})
+	attacker := a.Client(t)
+	a.PostForm(t, attacker, "/signup", url.Values{"email": {"victim@example.org"}, "password": {"le mot de passe du pirate"},
+		"password_confirm": {"le mot de passe du pirate"}}.Encode())
+	owner := a.Client(t)
+	a.PostForm(t, owner, "/signin/link", "email=victim%40example.org")
+	_, body := a.Get(t, owner, a.LastLink(t, "victim@example.org"))
+	if resp, _ := a.PostForm(t, owner, "/signin/link/confirm", "token="+tokenField(t, body)); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("owner's link sign-in: %d", resp.StatusCode)
+	}
+	resp, _ := a.PostForm(t, a.Client(t), "/signin", "email=victim%40example.org&password=le+mot+de+passe+du+pirate")
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("the squatter's password still works: %d", resp.StatusCode)
+	}
+}
+
+// A new password or address kills the links mailed before.
+func TestOldLinksDieAfterChanges(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{})
+		const email = "ada@example.org"
+		a.CreateUser(t, email, auth.RoleVolunteer)
+		c := a.Client(t)
+		a.SignIn(t, c, email, apptest.Password)
+		// A reset link is asked for, then the address changes.
+		a.PostForm(t, a.Client(t), "/reset", "email="+url.QueryEscape(email))
+		resetLink := a.LastLink(t, email)
+		resp, _ := a.PostForm(t, c, "/account/email", url.Values{"new_email": {"nouvelle@example.org"}, "email_password": {apptest.Password}}.Encode())
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("email change request: %d", resp.StatusCode)
+		}
+		_, body := a.Get(t, c, a.LastLink(t, "nouvelle@example.org"))
+		if resp, _ := a.PostForm(t, c, "/account/email/confirm", "token="+tokenField(t, body)); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("email change confirm: %d", resp.StatusCode)
+		}
+		_, body = a.Get(t, c, "/account")
+		if !strings.Contains(body, "nouvelle@example.org") {
+			t.Fatal("address not changed")
+		}
+		resp, _ = a.Get(t, a.Client(t), resetLink)
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("reset link sent to the old address still works: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{})
+	a.CreateUser(t, "ada@example.org", auth.RoleVolunteer)
+	phone, laptop := a.Client(t), a.Client(t)
+	a.SignIn(t, phone, "ada@example.org", apptest.Password)
+	a.SignIn(t, laptop, "ada@example.org", apptest.Password)
+	_, body := a.Get(t, laptop, "/account")
+	if !strings.Contains(body, "2 session(s) ouverte(s)") {
+		t.Fatal("the account page does not list both sessions")
+	}
+	resp, body := a.PostForm(t, laptop, "/account/password", url.Values{"current_password": {"wrong"},
+		"new_password": {"un nouveau mot de passe solide"}, "new_password_confirm": {"un nouveau mot de passe solide"}}.Encode())
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "pas votre mot de passe actuel") {
+		t.Fatalf("wrong current password: %d", resp.StatusCode)
+	}
+	resp, _ = a.PostForm(t, laptop, "/account/password", url.Values{"current_password": {apptest.Password},
+		"new_password": {"un nouveau mot de passe solide"}, "new_password_confirm": {"un nouveau mot de passe solide"}}.Encode())
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("password change: %d", resp.StatusCode)
+	}
+	if resp, _ := a.Get(t, laptop, "/account"); resp.StatusCode != 200 {
+		t.Fatal("the session that changed the password was ended")
+	}
+	if resp, _ := a.Get(t, phone, "/account"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatal("the other session survived the password change")
+	}
+	// Sign out everywhere ends this one too.
+	a.PostForm(t, laptop, "/account/signout-everywhere", "")
+	if resp, _ := a.Get(t, laptop, "/account"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatal("sign out everywhere left this session open")
+	}
+}
+
+func TestIdleSessionExpires(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{})
+		c, id := a.ClientAs(t, auth.RoleVolunteer)
+		// Pretend the last use was long ago: past the idle limit the session is gone.
+		if _, err := a.DB.Exec(t.Context(), "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE user_id = ?",
+			db.Now().Add(-15*24*time.Hour), db.Now().Add(-time.Hour), id); err != nil {
+			t.Fatal(err)
+		}
+		resp, _ := a.Get(t, c, "/account")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("idle session still works: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestActiveSessionSlides(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{})
+	c, id := a.ClientAs(t, auth.RoleVolunteer)
+	if _, err := a.DB.Exec(t.Context(), "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE user_id = ?",
+		db.Now().Add(-13*24*time.Hour), db.Now().Add(24*time.Hour), id); err != nil {
+		t.Fatal(err)
+	}
+	resp, _ := a.Get(t, c, "/account")
+	refreshed := false
+	for _, ck := range resp.Cookies() {
+		refreshed = refreshed || (ck.Name == auth.CookieName && ck.MaxAge > 13*24*3600)
+	}
+	var expires time.Time
+	a.DB.QueryRow(t.Context(), "SELECT expires_at FROM sessions WHERE user_id = ?", id).Scan(&expires)
+	if resp.StatusCode != 200 || !refreshed || time.Until(expires) < 13*24*time.Hour {
+		t.Fatalf("use did not extend the session: status %d, cookie refreshed %v, expires in %s", resp.StatusCode, refreshed, time.Until(expires))
+	}
+}
+
+// Someone hammering an account from one network does not lock its owner
+// out on theirs.
+func TestNoLockOutFromAnotherNetwork(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{Config: func(c *config.Config) { c.TrustProxy = true }})
+	a.CreateUser(t, "ada@example.org", auth.RoleVolunteer)
+	post := func(ip, form string) int {
+		req, _ := http.NewRequest("POST", a.Server.URL+"/signin", strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("X-Forwarded-For", ip)
+		resp, _ := apptest.Do(t, a.Client(t), req)
+		return resp.StatusCode
+	}
+	status := 0
+	for range 11 {
+		status = post("198.51.100.7", "email=ada%40example.org&password=guess+guess+guess")
+	}
+	if status != http.StatusTooManyRequests {
+		t.Fatalf("attacker's 11th try: %d", status)
+	}
+	if s := post("203.0.113.9", url.Values{"email": {"ada@example.org"}, "password": {apptest.Password}}.Encode()); s != http.StatusSeeOther {
+		t.Fatalf("owner on another network: %d", s)
 	}
 }

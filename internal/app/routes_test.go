@@ -36,7 +36,11 @@ type routeCase struct {
 // added without a line here fails the test, so authorisation is decided
 // for each new page.
 func TestRoutesByRole(t *testing.T) {
-	a := apptest.New(t, db.SQLite, apptest.Options{Demo: true})
+	eachEngine(t, testRoutesByRole)
+}
+
+func testRoutesByRole(t *testing.T, e db.Engine) {
+	a := apptest.New(t, e, apptest.Options{Demo: true})
 	victim := strconv.FormatInt(a.CreateUser(t, "victim@example.org", auth.RoleVolunteer), 10)
 	cases := []routeCase{
 		{"GET /{$}", "/", public, 200, 200, false},
