@@ -38,6 +38,7 @@ commands:
   migrate   apply pending database migrations and exit
   backup    write a consistent copy of the SQLite database to FILE
   user      create an account or change its role (user create, user role)
+  import    load data: import districts FILE.geojson
   version   print the schema versions this program knows
 
 Run "climatevolunteers COMMAND -h" for a command's flags.
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = migrate(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		err = backup(ctx, args, getenv, stdout, stderr)
+	case "import":
+		err = importCmd(ctx, args, getenv, stdout, stderr)
 	case "user":
 		err = user(ctx, args, getenv, stdin, stdout, stderr)
 	case "version":
