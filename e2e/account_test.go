@@ -100,6 +100,12 @@ func TestAccountJourney(t *testing.T) {
 	}
 
 	signIn(ctx, t, email, pw)
+	if path := pagePath(ctx, t); path != "/welcome" {
+		t.Fatalf("first sign-in ended on %s, want the onboarding page /welcome", path)
+	}
+	runAxe(ctx, t)
+	// Onboarding can be skipped and finished later.
+	submit(ctx, t, `main button[name=skip]`)
 	if h1 := h1Text(ctx, t); h1 != "Mon compte" {
 		t.Errorf(`account page h1 = %q, want "Mon compte"`, h1)
 	}
@@ -190,8 +196,9 @@ func signIn(ctx context.Context, t *testing.T, email, pw string) {
 	if status := submit(ctx, t, `main button.primary`); status != http.StatusOK {
 		t.Errorf("signing in as %s: status %d, want 200", email, status)
 	}
-	if path := pagePath(ctx, t); path != "/account" {
-		t.Fatalf("signing in as %s ended on %s, want /account (flash %q)", email, path,
+	// A first sign-in leads to onboarding (/welcome), later ones to /account.
+	if path := pagePath(ctx, t); path != "/account" && path != "/welcome" {
+		t.Fatalf("signing in as %s ended on %s, want /account or /welcome (flash %q)", email, path,
 			evalJS[string](ctx, t, `(document.querySelector(".flash, .error-summary")?.textContent ?? "").trim()`))
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"climatevolunteers/internal/home"
 	"climatevolunteers/internal/ops"
 	"climatevolunteers/internal/outbox"
+	"climatevolunteers/internal/volunteers"
 	"climatevolunteers/internal/web"
 	"climatevolunteers/internal/web/i18n"
 )
@@ -91,7 +92,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 
 // LocaleSources lists every feature's translations.
 func LocaleSources() []fs.FS {
-	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales}
+	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales, volunteers.Locales}
 }
 
 // NewWithDB builds the handler over an open, migrated database (tests use it
@@ -153,6 +154,9 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	home.Register(r, rn, d, districtStore, cfg.CityName)
 	districts.Register(r, rn, districtStore)
 	auth.Register(r, rn, authSvc, sessions, guard, auth.DefaultLimits(), cfg.TrustProxy)
+	volunteerSvc := volunteers.NewService(d, authSvc)
+	authSvc.Landing = volunteerSvc.Landing
+	volunteers.Register(r, rn, volunteerSvc, guard.RequireUser, sessions.Clear, cfg.TrustProxy)
 	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})
 	audit.Register(r, rn, d, admin)
 

@@ -367,7 +367,8 @@ func TestSignInByLinkJourney(t *testing.T) {
 		_, body := a.Get(t, c, a.LastLink(t, "ada@example.org"))
 		tok := tokenField(t, body)
 		resp, _ := a.PostForm(t, c, "/signin/link/confirm", "token="+tok)
-		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account" {
+		// No profile yet: the first sign-in leads to onboarding.
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/welcome" {
 			t.Fatalf("link sign-in: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		if resp, _ := a.Get(t, c, "/account"); resp.StatusCode != 200 {

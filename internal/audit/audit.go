@@ -30,13 +30,14 @@ const (
 	ActionUserSuspended   = "admin.user_suspended"
 	ActionUserReinstated  = "admin.user_reinstated"
 	ActionDataExport      = "data.export"
+	ActionAccountDeleted  = "data.account_deleted"
 )
 
 // actions lists every known action, in the order the filter offers them.
 var actions = []string{
 	ActionSignin, ActionSigninFailed, ActionSignout, ActionSignup,
 	ActionPasswordChanged, ActionPasswordReset, ActionEmailChanged, ActionSessionsRevoked,
-	ActionRoleChanged, ActionUserSuspended, ActionUserReinstated, ActionDataExport,
+	ActionRoleChanged, ActionUserSuspended, ActionUserReinstated, ActionDataExport, ActionAccountDeleted,
 }
 
 // Actions returns the known actions.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/web"
 )
 
@@ -73,7 +74,13 @@ func (h *handlers) startSession(w http.ResponseWriter, r *http.Request, token, n
 	}
 	h.sess.set(w, token)
 	h.rn.SetFlash(w, "success", "flash.auth_signed_in")
-	web.Redirect(w, r, web.SafeLocalPath(next, "/account"))
+	landing := "/account"
+	if h.svc.Landing != nil {
+		if _, u, err := h.svc.store.sessionUser(r.Context(), hashToken(token), db.Now()); err == nil {
+			landing = h.svc.Landing(r.Context(), u.ID)
+		}
+	}
+	web.Redirect(w, r, web.SafeLocalPath(next, landing))
 }
 
 func (h *handlers) resend(w http.ResponseWriter, r *http.Request) {

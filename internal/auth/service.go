@@ -47,6 +47,9 @@ type Service struct {
 	log     *slog.Logger
 	// SessionIdle is how long a session lives without being used.
 	SessionIdle time.Duration
+	// Landing, when set, picks the page after sign-in when none was asked
+	// for (the volunteers feature sends newcomers to onboarding).
+	Landing func(ctx context.Context, userID int64) string
 }
 
 // NewService builds the service; baseURL makes the links in mails.
@@ -577,4 +580,49 @@ func (s *Service) recordAudit(ctx context.Context, e audit.Entry) {
 	if err := audit.Record(ctx, s.db, e); err != nil {
 		s.log.Error("audit", "action", e.Action, "err", err)
 	}
+}
+
+// AccountExport is the account part of "download my data".
+type AccountExport struct {
+	Email           string     `json:"email"`
+	Role            Role       `json:"role"`
+	Language        string     `json:"language"`
+	CreatedAt       time.Time  `json:"created_at"`
+	EmailVerifiedAt *time.Time `json:"email_verified_at"`
+	LastSignInAt    *time.Time `json:"last_sign_in_at"`
+	Sessions        []Session  `json:"sessions"`
+}
+
+// ExportAccount copies what the platform holds about an account.
+func (s *Service) ExportAccount(ctx context.Context, userID int64) (any, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := s.store.ListSessions(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range sessions {
+		sessions[i].ID = "" // the hash is of no use to the person and is a key of ours
+	}
+	return AccountExport{Email: u.Email, Role: u.Role, Language: u.Language, CreatedAt: u.CreatedAt,
+		EmailVerifiedAt: u.EmailVerifiedAt, LastSignInAt: u.LastSignInAt, Sessions: sessions}, nil
+}
+
+// StatusDeleted marks an erased account: it keeps its id (contributions keep
+// an author) and nothing personal.
+const StatusDeleted = "deleted"
+
+// EraseAccount removes an account's personal data inside tx: address,
+// password, name, sessions and mailed links. The row stays, anonymised.
+func (s *Service) EraseAccount(ctx context.Context, tx *db.Tx, userID int64) error {
+	for _, q := range []string{"DELETE FROM sessions WHERE user_id = ?", "DELETE FROM auth_tokens WHERE user_id = ?"} {
+		if _, err := tx.Exec(ctx, q, userID); err != nil {
+			return err
+		}
+	}
+	return execOne(ctx, tx, `UPDATE users SET email = ?, password_hash = '', display_name = '', status = ?,
+		email_verified_at = NULL, last_sign_in_at = NULL, updated_at = ? WHERE id = ?`,
+		"deleted-"+strconv.FormatInt(userID, 10)+"@deleted.invalid", StatusDeleted, db.Now(), userID)
 }

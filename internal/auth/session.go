@@ -81,6 +81,9 @@ func (ss *Sessions) set(w http.ResponseWriter, token string) {
 		SameSite: http.SameSiteLaxMode, MaxAge: int(ss.svc.SessionIdle.Seconds())})
 }
 
+// Clear removes the session cookie (after an account is deleted).
+func (ss *Sessions) Clear(w http.ResponseWriter) { ss.clear(w) }
+
 func (ss *Sessions) clear(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true, Secure: ss.secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
