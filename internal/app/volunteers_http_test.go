@@ -1,0 +1,147 @@
+package app_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"climatevolunteers/internal/app/apptest"
+	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/volunteers"
+)
+
+func TestOnboardingProfileAndConsents(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		c, id := a.ClientAs(t, auth.RoleVolunteer)
+		if resp, body := a.Get(t, c, "/welcome"); resp.StatusCode != 200 || !strings.Contains(body, "Bienvenue") {
+			t.Fatalf("welcome page: %d", resp.StatusCode)
+		}
+		bad := url.Values{"display_name": {""}, "district": {"99"}, "phone": {"call me"}, "visibility": {"community"},
+			"skills": {"repair", "juggling"}, "interests": {"food"}, "availability": {"0:0", "9:9"}}
+		resp, body := a.PostForm(t, c, "/welcome", bad.Encode())
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("bad profile: %d", resp.StatusCode)
+		}
+		for _, want := range []string{`href="#field-display_name"`, `href="#field-phone"`, `href="#field-skills"`,
+			`href="#field-availability"`, `value="call me"`, `id="theme-food" name="interests" value="food" checked`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("refused profile page lacks %s", want)
+			}
+		}
+		good := url.Values{"display_name": {"Ada"}, "district": {"11"}, "phone": {"06 12 34 56 78"}, "visibility": {"community"},
+			"skills": {"repair", "cycling"}, "interests": {"food", "mobility"}, "languages": {"fr", "en"},
+			"availability": {"5:0", "6:1"}, "consents": {"newsletter", "sms_alerts"}}
+		resp, _ = a.PostForm(t, c, "/welcome", good.Encode())
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/profile" {
+			t.Fatalf("onboarding: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		p, err := volunteers.NewStore(a.DB).Profile(t.Context(), id)
+		if err != nil || p.Phone != "+33612345678" || p.DistrictCode != "11" || len(p.Skills) != 2 ||
+			!p.Availability.Has(5, 0) || !p.Availability.Has(6, 1) || p.Availability.Has(0, 0) || p.OnboardedAt == nil {
+			t.Fatalf("stored profile %+v (%v)", p, err)
+		}
+		active := func() map[string]volunteers.Consent {
+			all, err := volunteers.NewStore(a.DB).Consents(t.Context(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return volunteers.ActiveConsents(all)
+		}
+		if c := active(); len(c) != 2 || c["newsletter"].Purpose == "" {
+			t.Fatalf("consents after onboarding: %+v", c)
+		}
+		// Withdrawal takes effect at once; history keeps the dated rows.
+		if resp, _ := a.PostForm(t, c, "/profile/consent", "purpose=sms_alerts&grant=0"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d", resp.StatusCode)
+		}
+		if _, ok := active()["sms_alerts"]; ok {
+			t.Fatal("withdrawn consent still active")
+		}
+		if resp, _ := a.PostForm(t, c, "/profile/consent", "purpose=selling_data&grant=1"); resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("unknown purpose: %d", resp.StatusCode)
+		}
+		_, body = a.Get(t, c, "/profile/data")
+		if strings.Count(body, "<tr><th scope=\"row\">") != 2 {
+			t.Error("consent history does not show both grants")
+		}
+		// The next sign-in goes to the account page, not onboarding.
+		if got := a.Auth.Landing(t.Context(), id); got != "/account" {
+			t.Errorf("landing after onboarding: %s", got)
+		}
+		// Community profiles appear by name on their district; private ones do not.
+		names, _ := volunteers.NewStore(a.DB).CommunityInDistrict(t.Context(), "11", 10)
+		if len(names) != 1 || names[0] != "Ada" {
+			t.Errorf("community names %v", names)
+		}
+		good.Set("visibility", "private")
+		a.PostForm(t, c, "/profile", good.Encode())
+		if names, _ := volunteers.NewStore(a.DB).CommunityInDistrict(t.Context(), "11", 10); len(names) != 0 {
+			t.Errorf("a private profile is listed: %v", names)
+		}
+	})
+}
+
+func TestMyDataAndDeletion(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		a.CreateUser(t, "ada@example.org", auth.RoleVolunteer)
+		c := a.Client(t)
+		a.SignIn(t, c, "ada@example.org", apptest.Password)
+		a.PostForm(t, c, "/welcome", url.Values{"display_name": {"Ada"}, "visibility": {"private"}, "consents": {"newsletter"}}.Encode())
+
+		resp, body := a.Get(t, c, "/profile/data.json")
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("download: %d", resp.StatusCode)
+		}
+		var export struct {
+			Account  struct{ Email string }
+			Profile  struct{ DisplayName string }
+			Consents []struct{ Purpose string }
+		}
+		if err := json.Unmarshal([]byte(body), &export); err != nil {
+			t.Fatal(err)
+		}
+		if export.Account.Email != "ada@example.org" || export.Profile.DisplayName != "Ada" || len(export.Consents) != 1 {
+			t.Fatalf("export %+v", export)
+		}
+		if strings.Contains(body, "password") {
+			t.Error("the export mentions the password hash")
+		}
+
+		resp, body = a.PostForm(t, c, "/profile/delete", "confirm_email=someone%40example.org")
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "rien n&#39;a été supprimé") {
+			t.Fatalf("wrong confirmation: %d", resp.StatusCode)
+		}
+		resp, _ = a.PostForm(t, c, "/profile/delete", "confirm_email=ADA%40example.org")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("delete: %d", resp.StatusCode)
+		}
+		if resp, _ := a.Get(t, c, "/account"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatal("still signed in after deletion")
+		}
+		resp, _ = a.PostForm(t, a.Client(t), "/signin", url.Values{"email": {"ada@example.org"}, "password": {apptest.Password}}.Encode())
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("deleted account can sign in: %d", resp.StatusCode)
+		}
+		var n int
+		a.DB.QueryRow(t.Context(), "SELECT COUNT(*) FROM users WHERE email LIKE ?", "%ada%").Scan(&n)
+		if n != 0 {
+			t.Fatal("the address survives deletion")
+		}
+		for _, table := range []string{"volunteer_profiles", "consents", "sessions"} {
+			a.DB.QueryRow(t.Context(), "SELECT COUNT(*) FROM "+table).Scan(&n)
+			if n != 0 {
+				t.Errorf("%s keeps %d rows after deletion", table, n)
+			}
+		}
+		admin, _ := a.ClientAs(t, auth.RoleAdmin)
+		_, audit := a.Get(t, admin, "/admin/audit")
+		if !strings.Contains(audit, "Compte supprimé") || !strings.Contains(audit, "Export de données") {
+			t.Error("export and deletion are not in the audit log")
+		}
+	})
+}
