@@ -156,7 +156,8 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	auth.Register(r, rn, authSvc, sessions, guard, auth.DefaultLimits(), cfg.TrustProxy)
 	volunteerSvc := volunteers.NewService(d, authSvc)
 	authSvc.Landing = volunteerSvc.Landing
-	volunteers.Register(r, rn, volunteerSvc, guard.RequireUser, sessions.Clear, cfg.TrustProxy)
+	volunteers.Register(r, rn, volunteerSvc, volunteers.Guards{User: guard.RequireUser, Coordinator: guard.RequireRole(auth.RoleCoordinator)},
+		sessions.Clear, cfg.TrustProxy)
 	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})
 	audit.Register(r, rn, d, admin)
 

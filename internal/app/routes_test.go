@@ -14,9 +14,10 @@ import (
 type access int
 
 const (
-	public    access = iota // everyone, visitors included
-	signedIn                // any signed-in account
-	adminOnly               // administrators
+	public       access = iota // everyone, visitors included
+	signedIn                   // any signed-in account
+	adminOnly                  // administrators
+	coordinators               // coordinators and administrators
 )
 
 // routeCase says who may use a route and what they get. anon and allowed are
@@ -81,6 +82,8 @@ func testRoutesByRole(t *testing.T, e db.Engine) {
 		{"GET /profile/data.json", "/profile/data.json", signedIn, 303, 200, false},
 		{"GET /profile/delete", "/profile/delete", signedIn, 303, 200, false},
 		{"POST /profile/delete", "/profile/delete", signedIn, 403, 422, false},
+		{"GET /coordination/directory", "/coordination/directory", coordinators, 303, 200, false},
+		{"GET /coordination/directory.csv", "/coordination/directory.csv", coordinators, 303, 200, false},
 		{"GET /admin", "/admin", adminOnly, 303, 200, false},
 		{"GET /admin/users", "/admin/users", adminOnly, 303, 200, false},
 		{"POST /admin/users/{id}/role", "/admin/users/" + victim + "/role", adminOnly, 403, 400, false},
@@ -127,7 +130,8 @@ func testRoutesByRole(t *testing.T, e db.Engine) {
 				cl, _ = a.ClientAs(t, r)
 			}
 			want := c.allowed
-			if c.access == adminOnly && r != auth.RoleAdmin {
+			if (c.access == adminOnly && r != auth.RoleAdmin) ||
+				(c.access == coordinators && r != auth.RoleAdmin && r != auth.RoleCoordinator) {
 				want = http.StatusForbidden
 			}
 			if got := do(cl).StatusCode; got != want {

@@ -28,11 +28,17 @@ type handlers struct {
 	views      map[string]*web.View
 }
 
-// Register adds the volunteer's own pages; user guards them (signed-in).
-func Register(r *web.Router, rn *web.Renderer, svc *Service, user func(http.Handler) http.Handler,
+// Guards are the access checks the pages need.
+type Guards struct {
+	User        func(http.Handler) http.Handler // any signed-in person
+	Coordinator func(http.Handler) http.Handler // coordinators (and admins)
+}
+
+// Register adds the volunteer's own pages and the coordinators' directory.
+func Register(r *web.Router, rn *web.Renderer, svc *Service, guards Guards,
 	signOut func(w http.ResponseWriter), trustProxy bool) {
 	h := &handlers{svc: svc, rn: rn, signOut: signOut, trustProxy: trustProxy, views: map[string]*web.View{}}
-	for _, name := range []string{"profile", "data", "delete"} {
+	for _, name := range []string{"profile", "data", "delete", "directory"} {
 		h.views[name] = rn.MustParse(templates, "templates/"+name+".html")
 	}
 	for pattern, fn := range map[string]http.HandlerFunc{
@@ -46,8 +52,10 @@ func Register(r *web.Router, rn *web.Renderer, svc *Service, user func(http.Hand
 		"GET /profile/delete":    h.deletePage,
 		"POST /profile/delete":   h.deleteAccount,
 	} {
-		r.Handle(pattern, user(fn))
+		r.Handle(pattern, guards.User(fn))
 	}
+	r.Handle("GET /coordination/directory", guards.Coordinator(http.HandlerFunc(h.directoryPage)))
+	r.Handle("GET /coordination/directory.csv", guards.Coordinator(http.HandlerFunc(h.exportCSV)))
 }
 
 type profileData struct {
