@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -145,3 +146,88 @@ func TestMyDataAndDeletion(t *testing.T) {
 		}
 	})
 }
+
+// seedVolunteer signs up a volunteer with a profile and consents.
+func seedVolunteer(t *testing.T, a *apptest.App, name, district, visibility string, skills []string, consents ...string) *http.Client {
+	t.Helper()
+	c, _ := a.ClientAs(t, auth.RoleVolunteer)
+	form := url.Values{"display_name": {name}, "district": {district}, "visibility": {visibility},
+		"skills": skills, "languages": {"fr"}, "availability": {"5:0"}, "consents": consents, "phone": {"0612345678"}}
+	if resp, body := a.PostForm(t, c, "/welcome", form.Encode()); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("seeding %s: %d\n%s", name, resp.StatusCode, body)
+	}
+	return c
+}
+
+// The directory and its export never show a private profile, and show
+// contact details only with the sharing consent.
+func TestDirectoryRespectsPrivacyAndConsent(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		seedVolunteer(t, a, "Alice Partage", "11", "community", []string{"repair"}, "share_with_organisers")
+		seedVolunteer(t, a, "Bruno Discret", "11", "community", []string{"repair"})
+		seedVolunteer(t, a, "Chloé Privée", "11", "private", []string{"repair"}, "share_with_organisers")
+		seedVolunteer(t, a, "Denis Ailleurs", "20", "community", []string{"gardening"}, "share_with_organisers")
+		coord, _ := a.ClientAs(t, auth.RoleCoordinator)
+
+		resp, body := a.Get(t, coord, "/coordination/directory?district=11&skill=repair")
+		if resp.StatusCode != 200 {
+			t.Fatalf("directory: %d", resp.StatusCode)
+		}
+		for _, want := range []string{"Alice Partage", "Bruno Discret", "3 volontaire(s) correspondent", "2 profil(s) visible(s)", "non partagé"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("directory lacks %q", want)
+			}
+		}
+		for _, never := range []string{"Chloé Privée", "Denis Ailleurs", "06 12", "+33612345678"} {
+			if strings.Contains(body, never) {
+				t.Errorf("directory shows %q", never)
+			}
+		}
+		if !regexpMatch(`[a-z]+-\d+@example.org`, body) {
+			t.Error("the sharing volunteer's address is not shown")
+		}
+
+		resp, csv := a.Get(t, coord, "/coordination/directory.csv?district=11")
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("csv: %d", resp.StatusCode)
+		}
+		lines := strings.Split(strings.TrimSpace(csv), "\n")
+		if len(lines) != 3 || strings.Contains(csv, "Chloé") {
+			t.Fatalf("csv rows:\n%s", csv)
+		}
+		for _, l := range lines[1:] {
+			if strings.HasPrefix(l, "Bruno") && strings.Contains(l, "@") {
+				t.Error("csv shows the address of a volunteer who did not consent")
+			}
+			if strings.HasPrefix(l, "Alice") && !strings.Contains(l, "+33612345678") {
+				t.Error("csv lacks the sharing volunteer's phone")
+			}
+		}
+		admin, _ := a.ClientAs(t, auth.RoleAdmin)
+		if _, body := a.Get(t, admin, "/admin/audit?action=data.export"); !strings.Contains(body, "2 volunteers") {
+			t.Error("the export is not in the audit log")
+		}
+
+		// Consent filter, availability filter, and a refused value.
+		_, body = a.Get(t, coord, "/coordination/directory?consent=share_with_organisers")
+		if !strings.Contains(body, "3 volontaire(s) correspondent") {
+			t.Error("consent filter count wrong")
+		}
+		_, body = a.Get(t, coord, "/coordination/directory?day=0")
+		if !strings.Contains(body, "0 volontaire(s) correspondent") {
+			t.Error("availability filter count wrong (nobody is free on Monday)")
+		}
+		resp, body = a.Get(t, coord, "/coordination/directory?language=klingon")
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `href="#field-language"`) {
+			t.Errorf("unknown language: %d", resp.StatusCode)
+		}
+		// Volunteers may not see the directory at all.
+		vol, _ := a.ClientAs(t, auth.RoleVolunteer)
+		if resp, _ := a.Get(t, vol, "/coordination/directory.csv"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("volunteer export: %d", resp.StatusCode)
+		}
+	})
+}
+
+func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
