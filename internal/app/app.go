@@ -62,6 +62,10 @@ func Open(ctx context.Context, cfg config.Config) (*db.DB, error) {
 	return d, nil
 }
 
+// demoVolunteers is the size of the demo's volunteer base: a few thousand,
+// spread by population, enough for maps and the directory to look real.
+const demoVolunteers = 3000
+
 // New opens the database, loads the demo data when asked, and builds the
 // HTTP handler.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
@@ -70,7 +74,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	if cfg.Demo {
-		outcome, err := demo.Load(ctx, d)
+		outcome, err := demo.Load(ctx, d, demo.Options{Volunteers: demoVolunteers})
 		if err != nil {
 			d.Close()
 			return nil, fmt.Errorf("demo data: %w", err)

@@ -262,3 +262,10 @@ func (s *Store) tokenValid(ctx context.Context, hash, purpose string) (bool, err
 		WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?`, hash, purpose, db.Now()).Scan(&n)
 	return n > 0, err
 }
+
+// InsertDemoUser creates a verified volunteer account without a password
+// (no one can sign in to it), for the demo data.
+func InsertDemoUser(ctx context.Context, tx *db.Tx, email, lang string) (int64, error) {
+	now := db.Now()
+	return insertUser(ctx, tx, User{Email: email, Role: RoleVolunteer, Language: lang, EmailVerifiedAt: &now})
+}

@@ -9,9 +9,11 @@ import (
 	"errors"
 	"time"
 
+	"climatevolunteers/internal/auth"
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/districts"
 	"climatevolunteers/internal/home"
+	"climatevolunteers/internal/volunteers"
 )
 
 const loadedKey = "demo.loaded_at"
@@ -25,9 +27,16 @@ const (
 	NotEmpty                     // the database holds real data: nothing done
 )
 
+// Options size the demo.
+type Options struct {
+	// Volunteers is the number of fictitious volunteers (a few thousand for
+	// the demo; tests take fewer or none).
+	Volunteers int
+}
+
 // Load fills an empty database with the demo data. It never touches a
 // database that already holds data, demo or not.
-func Load(ctx context.Context, d *db.DB) (Outcome, error) {
+func Load(ctx context.Context, d *db.DB, o Options) (Outcome, error) {
 	outcome := Loaded
 	err := d.Tx(ctx, func(tx *db.Tx) error {
 		var at string
@@ -53,6 +62,13 @@ func Load(ctx context.Context, d *db.DB) (Outcome, error) {
 			}
 		}
 		if err := home.SaveFacts(ctx, tx, parisFacts); err != nil {
+			return err
+		}
+		weights := make([]volunteers.DemoDistrict, len(districts.Paris))
+		for i, dist := range districts.Paris {
+			weights[i] = volunteers.DemoDistrict{Code: dist.Code, Population: dist.Population}
+		}
+		if err := volunteers.SeedDemo(ctx, tx, o.Volunteers, weights, auth.InsertDemoUser); err != nil {
 			return err
 		}
 		now := time.Now().UTC()

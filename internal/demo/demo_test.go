@@ -12,7 +12,7 @@ import (
 func TestLoadOnceOnly(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		out, err := Load(ctx, d)
+		out, err := Load(ctx, d, Options{Volunteers: 50})
 		if err != nil || out != Loaded {
 			t.Fatalf("first load: %v err=%v", out, err)
 		}
@@ -24,6 +24,12 @@ func TestLoadOnceOnly(t *testing.T) {
 		if len(ds) != 20 || ds[0].Name != "Louvre" || ds[19].Name != "Ménilmontant" {
 			t.Fatalf("got %d districts: %+v", len(ds), ds)
 		}
+		var profiles, inFifteenth int
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM volunteer_profiles").Scan(&profiles)
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM volunteer_profiles WHERE district_code = '15'").Scan(&inFifteenth)
+		if profiles != 50 || inFifteenth == 0 {
+			t.Fatalf("%d demo volunteers, %d in the most populated district", profiles, inFifteenth)
+		}
 		// An administrator's later change must survive a restart with --demo.
 		if err := d.Tx(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, "UPDATE districts SET name = ? WHERE code = ?", "Paris Centre", "1")
@@ -31,7 +37,7 @@ func TestLoadOnceOnly(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		out, err = Load(ctx, d)
+		out, err = Load(ctx, d, Options{Volunteers: 50})
 		if err != nil || out != AlreadyLoaded {
 			t.Fatalf("second load: %v err=%v", out, err)
 		}
@@ -51,7 +57,7 @@ func TestLoadLeavesRealDataAlone(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		out, err := Load(ctx, d)
+		out, err := Load(ctx, d, Options{Volunteers: 50})
 		if err != nil || out != NotEmpty {
 			t.Fatalf("load into a database with data: %v err=%v", out, err)
 		}

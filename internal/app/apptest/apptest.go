@@ -28,8 +28,9 @@ type App struct {
 
 // Options adjust the test instance.
 type Options struct {
-	Demo   bool
-	Config func(*config.Config)
+	Demo           bool
+	DemoVolunteers int // fictitious volunteers loaded with the demo
+	Config         func(*config.Config)
 }
 
 // New starts the platform on a fresh database of engine e.
@@ -46,7 +47,7 @@ func New(t testing.TB, e db.Engine, o Options) *App {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if o.Demo {
-		if _, err := demo.Load(t.Context(), d); err != nil {
+		if _, err := demo.Load(t.Context(), d, demo.Options{Volunteers: o.DemoVolunteers}); err != nil {
 			t.Fatal(err)
 		}
 	}
