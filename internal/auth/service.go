@@ -50,6 +50,9 @@ type Service struct {
 	// Landing, when set, picks the page after sign-in when none was asked
 	// for (the volunteers feature sends newcomers to onboarding).
 	Landing func(ctx context.Context, userID int64) string
+	// OnSuspend, when set, hears suspensions and reinstatements inside their
+	// transaction (the volunteers feature hides suspended profiles).
+	OnSuspend func(ctx context.Context, tx *db.Tx, userID int64, suspended bool) error
 }
 
 // NewService builds the service; baseURL makes the links in mails.
@@ -566,6 +569,11 @@ func (s *Service) SetSuspended(ctx context.Context, actorID, userID int64, suspe
 		}
 		if suspend {
 			if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+				return err
+			}
+		}
+		if s.OnSuspend != nil {
+			if err := s.OnSuspend(ctx, tx, userID, suspend); err != nil {
 				return err
 			}
 		}

@@ -27,6 +27,16 @@ func PurposeVersion(code string) int {
 	return 0
 }
 
+// consentBit is a purpose's bit in volunteer_profiles.consents_mask.
+func consentBit(code string) int64 {
+	for i, p := range Purposes {
+		if p.Code == code {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
 // Consent is one grant, and its withdrawal if any.
 type Consent struct {
 	Purpose     string

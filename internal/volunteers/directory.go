@@ -2,6 +2,7 @@ package volunteers
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -22,24 +23,32 @@ type Filter struct {
 // AnyTime is a filter without availability condition.
 const AnyTime = -1
 
-// where turns the filter into SQL over volunteer_profiles p joined with
-// users u. Each list condition is an EXISTS on an indexed (value, user_id)
-// pair, so filters stay fast over tens of thousands of volunteers.
-func (f Filter) where() (string, []any) {
-	conds := []string{"u.status = 'active'"}
-	var args []any
+// where turns the filter into SQL over volunteer_profiles p alone: p.active
+// mirrors the account's status and the *_mask columns hold the lists as bit
+// sets, so no filter needs a join. skillBit is the filtered skill's bit (-1
+// when the skill is unknown: it matches nobody).
+func (f Filter) where(skillBit int) (string, []any) {
+	conds := []string{"p.active = ?"}
+	args := []any{true}
 	if f.District != "" {
 		conds = append(conds, "p.district_code = ?")
 		args = append(args, f.District)
 	}
-	for _, l := range []struct{ table, column, value string }{
-		{"volunteer_skills", "skill_code", f.Skill},
-		{"volunteer_languages", "lang", f.Language},
-		{"volunteer_interests", "theme", f.Interest},
-	} {
+	if f.Skill != "" {
+		if skillBit < 0 {
+			conds = append(conds, "1 = 0")
+		} else {
+			conds = append(conds, "(p.skills_mask & ?) <> 0")
+			args = append(args, int64(1)<<skillBit)
+		}
+	}
+	for _, l := range []struct {
+		column, value string
+		list          []string
+	}{{"languages_mask", f.Language, Languages}, {"interests_mask", f.Interest, Themes}} {
 		if l.value != "" {
-			conds = append(conds, "EXISTS (SELECT 1 FROM "+l.table+" x WHERE x.user_id = p.user_id AND x."+l.column+" = ?)")
-			args = append(args, l.value)
+			conds = append(conds, "(p."+l.column+" & ?) <> 0")
+			args = append(args, listMask([]string{l.value}, l.list))
 		}
 	}
 	if mask := f.availabilityMask(); mask != 0 {
@@ -47,11 +56,21 @@ func (f Filter) where() (string, []any) {
 		args = append(args, mask)
 	}
 	if f.Consent != "" {
-		conds = append(conds, `EXISTS (SELECT 1 FROM consents c WHERE c.user_id = p.user_id AND c.purpose = ?
-			AND c.version = ? AND c.withdrawn_at IS NULL)`)
-		args = append(args, f.Consent, PurposeVersion(f.Consent))
+		conds = append(conds, "(p.consents_mask & ?) <> 0")
+		args = append(args, consentBit(f.Consent))
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// listMask sets the bit of each value's place in list.
+func listMask(values, list []string) int64 {
+	var m int64
+	for _, v := range values {
+		if i := slices.Index(list, v); i >= 0 {
+			m |= 1 << i
+		}
+	}
+	return m
 }
 
 // availabilityMask gives the bits a volunteer must have one of: a day, a
@@ -94,7 +113,10 @@ type Recipient struct {
 // Recipients lists every volunteer the filter selects, private profiles
 // included (messages reach them; directory pages do not show them).
 func (s *Store) Recipients(ctx context.Context, f Filter) ([]Recipient, error) {
-	where, args := f.where()
+	where, args, err := s.filterSQL(ctx, f)
+	if err != nil {
+		return nil, err
+	}
 	consent := func(purpose string) string {
 		return `EXISTS (SELECT 1 FROM consents c WHERE c.user_id = p.user_id AND c.purpose = '` + purpose +
 			`' AND c.version = ` + strconv.Itoa(PurposeVersion(purpose)) + ` AND c.withdrawn_at IS NULL)`

@@ -2,6 +2,7 @@ package volunteers
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -28,45 +29,94 @@ type Counts struct {
 	BySkill    map[string]int
 }
 
-// Count computes the figures at a glance.
+// Count computes the figures at a glance. Its two aggregates run side by
+// side on the read pool: each is a scan of the filtered volunteers.
 func (s *Store) Count(ctx context.Context, f Filter) (Counts, error) {
-	where, args := f.where()
 	c := Counts{ByDistrict: map[string]int{}, BySkill: map[string]int{}}
-	rows, err := s.db.Query(ctx, `SELECT COALESCE(p.district_code, ''), COUNT(*) FROM volunteer_profiles p
-		JOIN users u ON u.id = p.user_id WHERE `+where+` GROUP BY p.district_code`, args...)
+	where, args, err := s.filterSQL(ctx, f)
 	if err != nil {
 		return c, err
 	}
-	for rows.Next() {
-		var code string
-		var n int
-		if err := rows.Scan(&code, &n); err != nil {
-			rows.Close()
-			return c, err
-		}
-		c.ByDistrict[code] = n
-		c.Total += n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	bits, err := s.skillBits(ctx)
+	if err != nil {
 		return c, err
 	}
-	rows, err = s.db.Query(ctx, `SELECT k.skill_code, COUNT(*) FROM volunteer_skills k
-		JOIN volunteer_profiles p ON p.user_id = k.user_id JOIN users u ON u.id = p.user_id
-		WHERE `+where+` GROUP BY k.skill_code`, args...)
+	// One pass over the filtered profiles: a count per district row, and a
+	// sum per skill bit.
+	codes := make([]string, 0, len(bits))
+	sums := make([]string, 0, len(bits))
+	for code, bit := range bits {
+		codes = append(codes, code)
+		sums = append(sums, fmt.Sprintf("SUM(CASE WHEN (p.skills_mask & %d) <> 0 THEN 1 ELSE 0 END)", int64(1)<<bit))
+	}
+	rows, err := s.db.Query(ctx, `SELECT COALESCE(p.district_code, ''), COUNT(*)`+prefixComma(sums)+`
+		FROM volunteer_profiles p WHERE `+where+` GROUP BY p.district_code`, args...)
 	if err != nil {
 		return c, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var code string
+		var district string
 		var n int
-		if err := rows.Scan(&code, &n); err != nil {
+		perSkill := make([]int64, len(codes))
+		dst := []any{&district, &n}
+		for i := range perSkill {
+			dst = append(dst, &perSkill[i])
+		}
+		if err := rows.Scan(dst...); err != nil {
 			return c, err
 		}
-		c.BySkill[code] = n
+		c.ByDistrict[district] = n
+		c.Total += n
+		for i, code := range codes {
+			if perSkill[i] > 0 {
+				c.BySkill[code] += int(perSkill[i])
+			}
+		}
 	}
 	return c, rows.Err()
+}
+
+func prefixComma(parts []string) string {
+	if len(parts) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(parts, ", ")
+}
+
+// skillBits maps each skill to its bit in skills_mask.
+func (s *Store) skillBits(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.Query(ctx, "SELECT code, bit FROM skills")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var code string
+		var bit int
+		if err := rows.Scan(&code, &bit); err != nil {
+			return nil, err
+		}
+		out[code] = bit
+	}
+	return out, rows.Err()
+}
+
+// filterSQL resolves the filter's skill to its bit and builds the condition.
+func (s *Store) filterSQL(ctx context.Context, f Filter) (string, []any, error) {
+	bit := -1
+	if f.Skill != "" {
+		bits, err := s.skillBits(ctx)
+		if err != nil {
+			return "", nil, err
+		}
+		if b, ok := bits[f.Skill]; ok {
+			bit = b
+		}
+	}
+	where, args := f.where(bit)
+	return where, args, nil
 }
 
 var sharing = `EXISTS (SELECT 1 FROM consents c WHERE c.user_id = p.user_id AND c.purpose = 'share_with_organisers'
@@ -75,16 +125,19 @@ var sharing = `EXISTS (SELECT 1 FROM consents c WHERE c.user_id = p.user_id AND 
 // Directory lists a page of community profiles matching the filter; limit 0
 // means all (for the export).
 func (s *Store) Directory(ctx context.Context, f Filter, limit, offset int) ([]DirectoryRow, int, error) {
-	where, args := f.where()
-	where += " AND p.visibility = 'community'"
-	var total int
-	if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM volunteer_profiles p JOIN users u ON u.id = p.user_id WHERE "+where,
-		args...).Scan(&total); err != nil {
+	where, args, err := s.filterSQL(ctx, f)
+	if err != nil {
 		return nil, 0, err
 	}
-	q := `SELECT p.user_id, p.display_name, COALESCE(p.district_code, ''), p.availability,
-		CASE WHEN ` + sharing + ` THEN u.email ELSE '' END, CASE WHEN ` + sharing + ` THEN p.phone ELSE '' END
-		FROM volunteer_profiles p JOIN users u ON u.id = p.user_id WHERE ` + where + ` ORDER BY p.display_name, p.user_id`
+	where += " AND p.visibility = 'community'"
+	var total int
+	if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM volunteer_profiles p WHERE "+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	// Only the page's rows are read in order (an index walk); contact details
+	// and lists are then fetched for those rows alone.
+	q := `SELECT p.user_id, p.display_name, COALESCE(p.district_code, ''), p.availability
+		FROM volunteer_profiles p WHERE ` + where + ` ORDER BY p.display_name, p.user_id`
 	if limit > 0 {
 		q += " LIMIT ? OFFSET ?"
 		args = append(args, limit, offset)
@@ -97,7 +150,7 @@ func (s *Store) Directory(ctx context.Context, f Filter, limit, offset int) ([]D
 	index := map[int64]int{}
 	for rows.Next() {
 		var r DirectoryRow
-		if err := rows.Scan(&r.UserID, &r.DisplayName, &r.DistrictCode, &r.Availability, &r.Email, &r.Phone); err != nil {
+		if err := rows.Scan(&r.UserID, &r.DisplayName, &r.DistrictCode, &r.Availability); err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
@@ -156,5 +209,19 @@ func (s *Store) fillChunk(ctx context.Context, out []DirectoryRow, index map[int
 			return err
 		}
 	}
-	return nil
+	rows, err := s.db.Query(ctx, `SELECT p.user_id, u.email, p.phone FROM volunteer_profiles p JOIN users u ON u.id = p.user_id
+		WHERE p.user_id IN `+in+` AND `+sharing, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var email, phone string
+		if err := rows.Scan(&id, &email, &phone); err != nil {
+			return err
+		}
+		out[index[id]].Email, out[index[id]].Phone = email, phone
+	}
+	return rows.Err()
 }

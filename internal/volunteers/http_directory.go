@@ -2,6 +2,7 @@ package volunteers
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -70,13 +71,17 @@ func (h *handlers) directoryPage(w http.ResponseWriter, r *http.Request) {
 	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	page = max(page, 1)
-	counts, err := h.svc.store.Count(ctx, flt)
-	if err != nil {
-		h.rn.Error(w, r, http.StatusInternalServerError, err)
-		return
-	}
+	// The counts and the page are independent reads: run them together.
+	var counts Counts
+	var countErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		counts, countErr = h.svc.store.Count(ctx, flt)
+	}()
 	rows, total, err := h.svc.store.Directory(ctx, flt, directoryPageSize, (page-1)*directoryPageSize)
-	if err != nil {
+	<-done
+	if err = errors.Join(err, countErr); err != nil {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -120,14 +121,24 @@ func saveProfile(ctx context.Context, tx *db.Tx, p Profile, onboarded bool) erro
 	if onboarded {
 		onboardedAt = now
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO volunteer_profiles
-		(user_id, display_name, district_code, phone, visibility, availability, onboarded_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	skillsMask, err := skillsMaskTx(ctx, tx, p.Skills)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO volunteer_profiles
+		(user_id, display_name, district_code, phone, visibility, availability, skills_mask, interests_mask, languages_mask,
+		 onboarded_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, district_code = excluded.district_code,
 			phone = excluded.phone, visibility = excluded.visibility, availability = excluded.availability,
+			skills_mask = excluded.skills_mask, interests_mask = excluded.interests_mask, languages_mask = excluded.languages_mask,
 			onboarded_at = COALESCE(volunteer_profiles.onboarded_at, excluded.onboarded_at), updated_at = excluded.updated_at`,
-		p.UserID, p.DisplayName, district, p.Phone, p.Visibility, int64(p.Availability), onboardedAt, now, now)
+		p.UserID, p.DisplayName, district, p.Phone, p.Visibility, int64(p.Availability), skillsMask,
+		listMask(p.Interests, Themes), listMask(p.Languages, Languages), onboardedAt, now, now)
 	if err != nil {
+		return err
+	}
+	if err := refreshConsentsMask(ctx, tx, p.UserID); err != nil {
 		return err
 	}
 	for _, l := range []struct {
@@ -153,6 +164,37 @@ func saveProfile(ctx context.Context, tx *db.Tx, p Profile, onboarded bool) erro
 		}
 	}
 	return nil
+}
+
+// SetActive mirrors an account's suspension or reinstatement inside the
+// transaction that changes it (the accounts feature calls it).
+func SetActive(ctx context.Context, tx *db.Tx, userID int64, active bool) error {
+	_, err := tx.Exec(ctx, "UPDATE volunteer_profiles SET active = ? WHERE user_id = ?", active, userID)
+	return err
+}
+
+// skillsMask computes a profile's skill bits inside tx.
+func skillsMaskTx(ctx context.Context, tx *db.Tx, skills []string) (int64, error) {
+	if len(skills) == 0 {
+		return 0, nil
+	}
+	rows, err := tx.Query(ctx, "SELECT code, bit FROM skills")
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var mask int64
+	for rows.Next() {
+		var code string
+		var bit int
+		if err := rows.Scan(&code, &bit); err != nil {
+			return 0, err
+		}
+		if slices.Contains(skills, code) {
+			mask |= 1 << bit
+		}
+	}
+	return mask, rows.Err()
 }
 
 // Consents returns every consent row of a volunteer, newest first.
@@ -206,22 +248,51 @@ func setConsent(ctx context.Context, tx *db.Tx, userID int64, purpose string, gr
 		if open > 0 {
 			return false, nil
 		}
-		_, err := tx.Exec(ctx, "INSERT INTO consents (user_id, purpose, version, granted_at) VALUES (?, ?, ?, ?)", userID, purpose, version, now)
-		return err == nil, err
+		if _, err := tx.Exec(ctx, "INSERT INTO consents (user_id, purpose, version, granted_at) VALUES (?, ?, ?, ?)", userID, purpose, version, now); err != nil {
+			return false, err
+		}
+		return true, refreshConsentsMask(ctx, tx, userID)
 	}
 	res, err := tx.Exec(ctx, "UPDATE consents SET withdrawn_at = ? WHERE user_id = ? AND purpose = ? AND withdrawn_at IS NULL", now, userID, purpose)
 	if err != nil {
 		return false, err
 	}
 	n, _ := res.RowsAffected()
-	return n > 0, nil
+	return n > 0, refreshConsentsMask(ctx, tx, userID)
+}
+
+// refreshConsentsMask recomputes the profile's copy of its active consents
+// from the consent rows, in the transaction that changed them. (Raising a
+// purpose's version needs a migration that runs the same for everyone.)
+func refreshConsentsMask(ctx context.Context, tx *db.Tx, userID int64) error {
+	rows, err := tx.Query(ctx, "SELECT purpose, version FROM consents WHERE user_id = ? AND withdrawn_at IS NULL", userID)
+	if err != nil {
+		return err
+	}
+	var mask int64
+	for rows.Next() {
+		var c Consent
+		if err := rows.Scan(&c.Purpose, &c.Version); err != nil {
+			rows.Close()
+			return err
+		}
+		if c.Active() {
+			mask |= consentBit(c.Purpose)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, "UPDATE volunteer_profiles SET consents_mask = ? WHERE user_id = ?", mask, userID)
+	return err
 }
 
 // CountByDistrict counts volunteers with a profile in each district: an
 // aggregate, shown publicly.
 func (s *Store) CountByDistrict(ctx context.Context) (map[string]int, error) {
 	rows, err := s.db.Query(ctx, `SELECT district_code, COUNT(*) FROM volunteer_profiles
-		WHERE district_code IS NOT NULL GROUP BY district_code`)
+		WHERE active = ? AND district_code IS NOT NULL GROUP BY district_code`, true)
 	if err != nil {
 		return nil, err
 	}
@@ -241,9 +312,9 @@ func (s *Store) CountByDistrict(ctx context.Context) (map[string]int, error) {
 // CommunityInDistrict lists the display names of a district's volunteers who
 // chose to be seen by the community.
 func (s *Store) CommunityInDistrict(ctx context.Context, code string, limit int) ([]string, error) {
-	names, err := s.strings(ctx, `SELECT p.display_name FROM volunteer_profiles p JOIN users u ON u.id = p.user_id
-		WHERE p.district_code = ? AND p.visibility = ? AND u.status = 'active' ORDER BY p.display_name LIMIT ?`,
-		code, VisibilityCommunity, limit)
+	names, err := s.strings(ctx, `SELECT p.display_name FROM volunteer_profiles p
+		WHERE p.district_code = ? AND p.visibility = ? AND p.active = ? ORDER BY p.display_name LIMIT ?`,
+		code, VisibilityCommunity, true, limit)
 	sort.Strings(names)
 	return names, err
 }
