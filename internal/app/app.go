@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"climatevolunteers/internal/api"
 	"climatevolunteers/internal/audit"
 	"climatevolunteers/internal/auth"
 	"climatevolunteers/internal/auth/password"
@@ -156,10 +157,14 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	ops.Register(r, d, metrics.Handler(), cfg.MetricsToken, log)
 	districtStore := districts.NewStore(d)
 	home.Register(r, rn, d, districtStore, cfg.CityName)
-	districts.Register(r, rn, districtStore)
 	auth.Register(r, rn, authSvc, sessions, guard, auth.DefaultLimits(), cfg.TrustProxy)
 	volunteerSvc := volunteers.NewService(d, authSvc)
 	authSvc.Landing = volunteerSvc.Landing
+	authSvc.OnSuspend = func(ctx context.Context, tx *db.Tx, userID int64, suspended bool) error {
+		return volunteers.SetActive(ctx, tx, userID, !suspended)
+	}
+	districts.Register(r, rn, districtStore, volunteerSvc.Store())
+	api.Register(r)
 	volunteers.Register(r, rn, volunteerSvc, volunteers.Guards{User: guard.RequireUser, Coordinator: guard.RequireRole(auth.RoleCoordinator)},
 		sessions.Clear, cfg.TrustProxy)
 	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})

@@ -46,6 +46,10 @@ func testRoutesByRole(t *testing.T, e db.Engine) {
 	cases := []routeCase{
 		{"GET /{$}", "/", public, 200, 200, false},
 		{"GET /districts", "/districts", public, 200, 200, false},
+		{"GET /districts/{code}", "/districts/1", public, 200, 200, false},
+		{"GET /api/v1/districts", "/api/v1/districts", public, 200, 200, false},
+		{"GET /api/v1/districts/{code}", "/api/v1/districts/1", public, 200, 200, false},
+		{"GET /api/openapi.json", "/api/openapi.json", public, 200, 200, false},
 		{"GET /static/", "/static/none.css", public, 404, 404, false},
 		{"GET /healthz", "/healthz", public, 200, 200, false},
 		{"GET /readyz", "/readyz", public, 200, 200, false},

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -231,3 +232,24 @@ func TestDirectoryRespectsPrivacyAndConsent(t *testing.T) {
 }
 
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
+
+// A suspended volunteer disappears from the directory and its counts, and
+// comes back when reinstated.
+func TestSuspendedVolunteerIsNotListed(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{Demo: true})
+	seedVolunteer(t, a, "Eva Suspendue", "11", "community", []string{"repair"})
+	admin, _ := a.ClientAs(t, auth.RoleAdmin)
+	coord, _ := a.ClientAs(t, auth.RoleCoordinator)
+	var id int64
+	a.DB.QueryRow(t.Context(), "SELECT user_id FROM volunteer_profiles WHERE display_name = ?", "Eva Suspendue").Scan(&id)
+	idText := strconv.FormatInt(id, 10)
+	a.PostForm(t, admin, "/admin/users/"+idText+"/suspend", "")
+	if _, body := a.Get(t, coord, "/coordination/directory?district=11"); strings.Contains(body, "Eva Suspendue") ||
+		!strings.Contains(body, "0 volontaire(s) correspondent") {
+		t.Fatal("a suspended volunteer is listed or counted")
+	}
+	a.PostForm(t, admin, "/admin/users/"+idText+"/reinstate", "")
+	if _, body := a.Get(t, coord, "/coordination/directory?district=11"); !strings.Contains(body, "Eva Suspendue") {
+		t.Fatal("a reinstated volunteer is not listed")
+	}
+}

@@ -1,0 +1,159 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"climatevolunteers/internal/api"
+	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/db/dbtest"
+	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/web"
+	"climatevolunteers/internal/web/i18n"
+)
+
+func document(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPI)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("the document is not valid OpenAPI 3.0: %v", err)
+	}
+	return doc
+}
+
+func TestDocumentIsValid(t *testing.T) {
+	doc := document(t)
+	if !strings.HasPrefix(doc.OpenAPI, "3.0") || !strings.Contains(doc.Info.Title, "Climate Volunteers") {
+		t.Errorf("openapi %q, title %q", doc.OpenAPI, doc.Info.Title)
+	}
+	for _, p := range []string{"/api/v1/districts", "/api/v1/districts/{code}"} {
+		if doc.Paths.Find(p) == nil {
+			t.Errorf("no path %s", p)
+		}
+	}
+}
+
+type volunteers struct{ fail bool }
+
+func (v volunteers) CountByDistrict(context.Context) (map[string]int, error) {
+	if v.fail {
+		return nil, errors.New("down")
+	}
+	return map[string]int{"1": 32, "11": 420}, nil
+}
+
+func (volunteers) CommunityInDistrict(context.Context, string, int) ([]string, error) {
+	return nil, nil
+}
+
+func site(t *testing.T, d *db.DB, vols districts.Volunteers) (http.Handler, *web.Router) {
+	t.Helper()
+	cat, err := i18n.New(web.Locales, districts.Locales)
+	if err != nil {
+		t.Fatal(err)
+	}
+	static, err := web.NewStatic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rn, err := web.NewRenderer(cat, static, nil, logger, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := web.NewRouter()
+	districts.Register(r, rn, districts.NewStore(d), vols)
+	api.Register(r)
+	return web.Chain(r, web.Track(logger, nil)), r
+}
+
+func TestServesTheDocument(t *testing.T) {
+	h, _ := site(t, dbtest.Open(t, db.SQLite), nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/api/openapi.json", nil))
+	if w.Code != 200 || w.Header().Get("Content-Type") != "application/json; charset=utf-8" || !bytes.Equal(w.Body.Bytes(), api.OpenAPI) {
+		t.Errorf("status %d, type %q", w.Code, w.Header().Get("Content-Type"))
+	}
+}
+
+// Every answer of the district handlers, errors included, matches the
+// document, and every JSON route is in it.
+func TestAnswersMatchTheDocument(t *testing.T) {
+	doc := document(t)
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		err := d.Tx(ctx, func(tx *db.Tx) error {
+			for _, dist := range districts.Paris {
+				if err := districts.Upsert(ctx, tx, dist); err != nil {
+					return err
+				}
+			}
+			// No population known: volunteers_per_1000 is null.
+			return districts.Upsert(ctx, tx, districts.District{Code: "bois", Name: "Bois", Position: 99, Lat: 48.86, Lon: 2.25})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, r := site(t, d, volunteers{})
+		failing, _ := site(t, d, volunteers{fail: true})
+		for _, p := range r.Patterns() {
+			_, path, _ := strings.Cut(p, " ")
+			if strings.HasPrefix(path, "/api/v") && doc.Paths.Find(path) == nil {
+				t.Errorf("route %s is not in the OpenAPI document", p)
+			}
+		}
+		cases := []struct {
+			h    http.Handler
+			path string
+			want int
+			body string
+		}{
+			{h, "/api/v1/districts", 200, `"volunteers_per_1000": null`},
+			{h, "/api/v1/districts/11", 200, `"volunteers": 420`},
+			{h, "/api/v1/districts/bois", 200, `"volunteers_per_1000": null`},
+			{h, "/api/v1/districts/99", 404, `"error"`},
+			{failing, "/api/v1/districts", 500, `"error"`},
+			{failing, "/api/v1/districts/1", 500, `"error"`},
+		}
+		for _, c := range cases {
+			req := httptest.NewRequest("GET", "http://localhost"+c.path, nil)
+			w := httptest.NewRecorder()
+			c.h.ServeHTTP(w, req)
+			if w.Code != c.want || !strings.Contains(w.Body.String(), c.body) {
+				t.Errorf("%s: %d, want %d with %s; body %s", c.path, w.Code, c.want, c.body, w.Body.String())
+			}
+			route, params, err := router.FindRoute(req)
+			if err != nil {
+				t.Fatalf("%s: no route in the document: %v", c.path, err)
+			}
+			in := &openapi3filter.ResponseValidationInput{
+				RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+				Status:                 w.Code,
+				Header:                 w.Header(),
+				Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+			}
+			in.SetBodyBytes(w.Body.Bytes())
+			if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
+				t.Errorf("%s: answer does not match the document: %v", c.path, err)
+			}
+		}
+	})
+}
