@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -20,6 +21,7 @@ import (
 	"climatevolunteers/internal/demo"
 	"climatevolunteers/internal/districts"
 	"climatevolunteers/internal/home"
+	"climatevolunteers/internal/messages"
 	"climatevolunteers/internal/ops"
 	"climatevolunteers/internal/outbox"
 	"climatevolunteers/internal/volunteers"
@@ -97,7 +99,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 
 // LocaleSources lists every feature's translations.
 func LocaleSources() []fs.FS {
-	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales, volunteers.Locales}
+	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales, volunteers.Locales, messages.Locales}
 }
 
 // NewWithDB builds the handler over an open, migrated database (tests use it
@@ -131,8 +133,13 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	smsSender, err := newSMSSender(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	worker := outbox.NewWorker(d, map[string]outbox.Handler{
-		"email": outbox.NewEmailHandler(mailer, mailDomain(cfg)),
+		outbox.KindEmail: outbox.NewEmailHandler(mailer, mailDomain(cfg)),
+		outbox.KindSMS:   outbox.NewSMSHandler(smsSender),
 	}, workerOptions(cfg, log))
 	mailTemplates, err := outbox.NewMailTemplates(auth.Templates, "templates/mail")
 	if err != nil {
@@ -160,6 +167,7 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	auth.Register(r, rn, authSvc, sessions, guard, auth.DefaultLimits(), cfg.TrustProxy)
 	volunteerSvc := volunteers.NewService(d, authSvc)
 	authSvc.Landing = volunteerSvc.Landing
+	volunteerSvc.OnDelete = messages.EraseInbox
 	authSvc.OnSuspend = func(ctx context.Context, tx *db.Tx, userID int64, suspended bool) error {
 		return volunteers.SetActive(ctx, tx, userID, !suspended)
 	}
@@ -167,6 +175,12 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	api.Register(r)
 	volunteers.Register(r, rn, volunteerSvc, volunteers.Guards{User: guard.RequireUser, Coordinator: guard.RequireRole(auth.RoleCoordinator)},
 		sessions.Clear, cfg.TrustProxy)
+	messageSvc, err := messages.NewService(messages.Deps{DB: d, Audience: volunteerSvc.Store(), Consents: volunteerSvc,
+		Skills: volunteerSvc.Store(), Districts: districtStore, BaseURL: cfg.PublicURL(), Notify: worker.Notify})
+	if err != nil {
+		return nil, err
+	}
+	messages.Register(r, rn, messageSvc, messages.Guards{User: guard.RequireUser, Coordinator: guard.RequireRole(auth.RoleCoordinator)})
 	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})
 	audit.Register(r, rn, d, admin)
 
@@ -198,8 +212,16 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 // after delivery; without SMTP the admin page is where they are read.
 func workerOptions(cfg config.Config, log *slog.Logger) outbox.WorkerOptions {
 	o := outbox.WorkerOptions{Log: log}
-	if cfg.SMTPURL != "" {
-		o.Scrub = outbox.ScrubEmailBody
+	scrubMail := cfg.SMTPURL != ""
+	// Delivered text messages keep only the end of the number; delivered
+	// mails lose their body once they really left (SMTP).
+	o.Scrub = func(j outbox.Claimed) (json.RawMessage, bool) {
+		if scrubMail {
+			if b, ok := outbox.ScrubEmailBody(j); ok {
+				return b, true
+			}
+		}
+		return outbox.ScrubSMS(j)
 	}
 	return o
 }

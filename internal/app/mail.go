@@ -23,6 +23,15 @@ func newMailer(cfg config.Config, log *slog.Logger) (outbox.Mailer, error) {
 	return outbox.NewSMTPMailer(sc)
 }
 
+// newSMSSender posts to the SMS gateway when configured; otherwise text
+// messages are only logged (without number or text).
+func newSMSSender(cfg config.Config, log *slog.Logger) (outbox.SMSSender, error) {
+	if cfg.SMSURL == "" {
+		return outbox.NewLogSMSSender(log), nil
+	}
+	return outbox.NewHTTPSMSSender(cfg.SMSURL)
+}
+
 // templateMailer renders a feature's mail templates in the person's language
 // and queues the mail in the outbox, in the caller's transaction.
 type templateMailer struct {

@@ -253,3 +253,56 @@ func TestSuspendedVolunteerIsNotListed(t *testing.T) {
 		t.Fatal("a reinstated volunteer is not listed")
 	}
 }
+
+// A coordinator writes to a segment: every matching volunteer finds it in
+// their inbox, the consenting ones by email too, and the mail's
+// unsubscribe link works without signing in.
+func TestMessageToASegment(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		mailed := seedVolunteer(t, a, "Ana Courriel", "13", "private", []string{"repair"}, "newsletter")
+		silent := seedVolunteer(t, a, "Bo Discret", "13", "community", []string{"repair"})
+		other := seedVolunteer(t, a, "Cy Ailleurs", "2", "community", []string{"repair"}, "newsletter")
+		coord, _ := a.ClientAs(t, auth.RoleCoordinator)
+		before := len(a.Mails(t))
+
+		form := url.Values{"district": {"13"}, "subject": {"Atelier vélo samedi"}, "body": {"Rendez-vous à 10 h.\nApportez vos outils."}}
+		resp, body := a.PostForm(t, coord, "/coordination/messages/new", form.Encode())
+		if resp.StatusCode != 200 || !strings.Contains(body, "name=\"previewed\"") {
+			t.Fatalf("preview: %d", resp.StatusCode)
+		}
+		fp := regexp.MustCompile(`name="previewed" value="([^"]+)"`).FindStringSubmatch(body)
+		form.Set("previewed", fp[1])
+		form.Set("send", "1")
+		resp, body = a.PostForm(t, coord, "/coordination/messages/new", form.Encode())
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("send: %d\n%s", resp.StatusCode, body)
+		}
+		for client, want := range map[*http.Client]bool{mailed: true, silent: true, other: false} {
+			_, inbox := a.Get(t, client, "/inbox")
+			if strings.Contains(inbox, "Atelier vélo samedi") != want {
+				t.Errorf("inbox shows the message: %v, want %v", !want, want)
+			}
+		}
+		mails := a.Mails(t)[before:]
+		if len(mails) != 1 || !strings.Contains(mails[0].Text, "Apportez vos outils") {
+			t.Fatalf("%d mails for one consenting volunteer", len(mails))
+		}
+		link := regexp.MustCompile(`/unsubscribe\?[^\s"]+`).FindString(mails[0].Text)
+		anon := a.Client(t)
+		resp, body = a.Get(t, anon, link)
+		if resp.StatusCode != 200 {
+			t.Fatalf("unsubscribe page: %d", resp.StatusCode)
+		}
+		u, _ := url.Parse(link)
+		resp, _ = a.PostForm(t, anon, "/unsubscribe", u.RawQuery)
+		if resp.StatusCode != 200 {
+			t.Fatalf("unsubscribe: %d", resp.StatusCode)
+		}
+		var n int
+		a.DB.QueryRow(t.Context(), "SELECT COUNT(*) FROM volunteer_profiles WHERE display_name = ? AND consents_mask = 0", "Ana Courriel").Scan(&n)
+		if n != 1 {
+			t.Error("the newsletter consent was not withdrawn")
+		}
+	})
+}

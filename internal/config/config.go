@@ -29,6 +29,7 @@ type Config struct {
 	MetricsToken    string // when set, /metrics asks for it as a bearer token
 	SMTPURL         string // smtp://user:pass@host:port?from=...; empty: mails go to the log and the admin outbox page
 	TrustProxy      bool   // take the client address from X-Forwarded-For (behind a reverse proxy)
+	SMSURL          string // HTTP SMS gateway; empty: text messages are logged (no number, no text)
 }
 
 // Secure reports whether the site is served over https (Secure cookies, HSTS).
@@ -54,6 +55,7 @@ var Settings = []Setting{
 	{"city", "CV_CITY_NAME", "Paris", "name of the city this instance serves"},
 	{"metrics-token", "CV_METRICS_TOKEN", "", "when set, GET /metrics asks for Authorization: Bearer <token>"},
 	{"smtp-url", "CV_SMTP_URL", "", "smtp://user:pass@host:587?from=noreply@example.org to send mail (else mails are logged and shown to admins)"},
+	{"sms-url", "CV_SMS_URL", "", "https://gateway.example/send?token=... to send text messages (else they are logged without number or text)"},
 	{"trust-proxy", "CV_TRUST_PROXY", "false", "read the client address from X-Forwarded-For (only behind a reverse proxy)"},
 }
 
@@ -110,6 +112,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		MetricsToken: *vals["metrics-token"],
 		SMTPURL:      *vals["smtp-url"],
 		TrustProxy:   trustProxy,
+		SMSURL:       *vals["sms-url"],
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(*vals["max-body-bytes"], 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		return c, errors.New("max-body-bytes must be a whole number of at least 1024")
@@ -150,6 +153,11 @@ func (c Config) Validate() error {
 	}
 	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
 		return errors.New("smtp-url must start with smtp:// or smtps://")
+	}
+	if c.SMSURL != "" {
+		if u, err := url.Parse(c.SMSURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return errors.New("sms-url must be an http:// or https:// address")
+		}
 	}
 	if strings.TrimSpace(c.CityName) == "" {
 		return errors.New("city must not be empty")

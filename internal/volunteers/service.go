@@ -22,6 +22,9 @@ type Service struct {
 	db       *db.DB
 	store    *Store
 	accounts Accounts
+	// OnDelete, when set, erases what other features hold about a leaving
+	// volunteer, inside the deletion's transaction (their inbox, say).
+	OnDelete func(ctx context.Context, tx *db.Tx, userID int64) error
 }
 
 // NewService builds the service.
@@ -111,6 +114,11 @@ func (s *Service) DeleteAccount(ctx context.Context, userID int64, ipNetwork str
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
 		for _, table := range []string{"volunteer_skills", "volunteer_interests", "volunteer_languages", "consents", "volunteer_profiles"} {
 			if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE user_id = ?", userID); err != nil {
+				return err
+			}
+		}
+		if s.OnDelete != nil {
+			if err := s.OnDelete(ctx, tx, userID); err != nil {
 				return err
 			}
 		}
