@@ -78,6 +78,11 @@ func Load(ctx context.Context, d *db.DB, o Options) (Outcome, error) {
 		}
 		return nil
 	})
+	if err == nil && outcome == Loaded && d.Engine == db.Postgres {
+		// Fresh statistics after a bulk load, so the planner uses the
+		// indexes at once rather than after autovacuum's next pass.
+		_, err = d.Exec(ctx, "ANALYZE")
+	}
 	return outcome, err
 }
 
