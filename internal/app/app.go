@@ -173,7 +173,8 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 	districts.Register(r, rn, districtStore, volunteerSvc.Store())
 	api.Register(r)
-	volunteers.Register(r, rn, volunteerSvc, volunteers.Guards{User: guard.RequireUser, Coordinator: guard.RequireRole(auth.RoleCoordinator)},
+	volunteers.Register(r, rn, volunteerSvc, volunteers.Guards{User: guard.RequireUser,
+		Coordinator: guard.RequireRole(auth.RoleCoordinator), Admin: admin},
 		sessions.Clear, cfg.TrustProxy)
 	messageSvc, err := messages.NewService(messages.Deps{DB: d, Audience: volunteerSvc.Store(), Consents: volunteerSvc,
 		Skills: volunteerSvc.Store(), Districts: districtStore, BaseURL: cfg.PublicURL(), Notify: worker.Notify})

@@ -306,3 +306,62 @@ func TestMessageToASegment(t *testing.T) {
 		}
 	})
 }
+
+func TestAdminEditsSkills(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{})
+		admin, _ := a.ClientAs(t, auth.RoleAdmin)
+		resp, body := a.PostForm(t, admin, "/admin/skills", "code=Bad+Code&label_fr=&label_en=x")
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#field-code"`) || !strings.Contains(body, `href="#field-label_fr"`) {
+			t.Fatalf("bad skill: %d", resp.StatusCode)
+		}
+		if resp, _ := a.PostForm(t, admin, "/admin/skills", "code=beekeeping&label_fr=Apiculture&label_en=Beekeeping"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add: %d", resp.StatusCode)
+		}
+		if resp, body := a.PostForm(t, admin, "/admin/skills", "code=beekeeping&label_fr=A&label_en=B"); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "déjà utilisé") {
+			t.Fatalf("duplicate: %d", resp.StatusCode)
+		}
+		vol, _ := a.ClientAs(t, auth.RoleVolunteer)
+		if _, body := a.Get(t, vol, "/welcome"); !strings.Contains(body, "Apiculture") {
+			t.Fatal("the new skill is not offered")
+		}
+		// Retired: no longer offered.
+		if resp, _ := a.PostForm(t, admin, "/admin/skills/beekeeping", "label_fr=Apiculture&label_en=Beekeeping"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("retire: %d", resp.StatusCode)
+		}
+		if _, body := a.Get(t, vol, "/welcome"); strings.Contains(body, "Apiculture") {
+			t.Fatal("a retired skill is still offered")
+		}
+		if resp, _ := a.PostForm(t, admin, "/admin/skills/nosuch", "label_fr=a&label_en=b&active=1"); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("unknown skill: %d", resp.StatusCode)
+		}
+	})
+}
+
+// A private profile's name appears nowhere, whoever looks: district pages,
+// the directory, its export, the API.
+func TestPrivateProfileIsShownToNoRole(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{Demo: true})
+	seedVolunteer(t, a, "Zelda Cachée", "13", "private", []string{"repair"}, "share_with_organisers")
+	seedVolunteer(t, a, "Yann Visible", "13", "community", []string{"repair"})
+	clients := map[string]*http.Client{"visitor": a.Client(t)}
+	for _, r := range []auth.Role{auth.RoleVolunteer, auth.RoleCoordinator, auth.RoleModerator, auth.RolePartner, auth.RoleAdmin} {
+		clients[string(r)], _ = a.ClientAs(t, r)
+	}
+	for role, c := range clients {
+		for _, path := range []string{"/districts", "/districts/13", "/coordination/directory?district=13",
+			"/coordination/directory.csv?district=13", "/api/v1/districts", "/api/v1/districts/13"} {
+			resp, body := a.Get(t, c, path)
+			if strings.Contains(body, "Zelda") {
+				t.Errorf("%s sees the private profile on %s (status %d)", role, path, resp.StatusCode)
+			}
+		}
+	}
+	// The community profile is seen by signed-in members on the district page, not by visitors.
+	if _, body := a.Get(t, clients["visitor"], "/districts/13"); strings.Contains(body, "Yann Visible") {
+		t.Error("a visitor sees a member's name")
+	}
+	if _, body := a.Get(t, clients["volunteer"], "/districts/13"); !strings.Contains(body, "Yann Visible") {
+		t.Error("a member does not see a community profile on its district page")
+	}
+}

@@ -32,13 +32,14 @@ type handlers struct {
 type Guards struct {
 	User        func(http.Handler) http.Handler // any signed-in person
 	Coordinator func(http.Handler) http.Handler // coordinators (and admins)
+	Admin       func(http.Handler) http.Handler // administrators
 }
 
 // Register adds the volunteer's own pages and the coordinators' directory.
 func Register(r *web.Router, rn *web.Renderer, svc *Service, guards Guards,
 	signOut func(w http.ResponseWriter), trustProxy bool) {
 	h := &handlers{svc: svc, rn: rn, signOut: signOut, trustProxy: trustProxy, views: map[string]*web.View{}}
-	for _, name := range []string{"profile", "data", "delete", "directory"} {
+	for _, name := range []string{"profile", "data", "delete", "directory", "skills"} {
 		h.views[name] = rn.MustParse(templates, "templates/"+name+".html")
 	}
 	for pattern, fn := range map[string]http.HandlerFunc{
@@ -56,6 +57,9 @@ func Register(r *web.Router, rn *web.Renderer, svc *Service, guards Guards,
 	}
 	r.Handle("GET /coordination/directory", guards.Coordinator(http.HandlerFunc(h.directoryPage)))
 	r.Handle("GET /coordination/directory.csv", guards.Coordinator(http.HandlerFunc(h.exportCSV)))
+	r.Handle("GET /admin/skills", guards.Admin(http.HandlerFunc(h.skillsPage)))
+	r.Handle("POST /admin/skills", guards.Admin(http.HandlerFunc(h.addSkill)))
+	r.Handle("POST /admin/skills/{code}", guards.Admin(http.HandlerFunc(h.updateSkill)))
 }
 
 type profileData struct {
