@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -20,7 +19,7 @@ import (
 	"climatevolunteers/internal/db/dbtest"
 	"climatevolunteers/internal/districts"
 	"climatevolunteers/internal/web"
-	"climatevolunteers/internal/web/i18n"
+	"climatevolunteers/internal/web/webtest"
 )
 
 func document(t *testing.T) *openapi3.T {
@@ -62,29 +61,16 @@ func (volunteers) CommunityInDistrict(context.Context, string, int) ([]string, e
 
 func site(t *testing.T, d *db.DB, vols districts.Volunteers) (http.Handler, *web.Router) {
 	t.Helper()
-	cat, err := i18n.New(web.Locales, districts.Locales)
-	if err != nil {
-		t.Fatal(err)
-	}
-	static, err := web.NewStatic()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rn, err := web.NewRenderer(cat, static, nil, logger, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rn := webtest.NewRenderer(t, districts.Locales)
 	r := web.NewRouter()
 	districts.Register(r, rn, districts.NewStore(d), vols)
 	api.Register(r)
-	return web.Chain(r, web.Track(logger, nil)), r
+	return web.Chain(r, web.Track(slog.New(slog.DiscardHandler), nil)), r
 }
 
 func TestServesTheDocument(t *testing.T) {
 	h, _ := site(t, dbtest.Open(t, db.SQLite), nil)
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "/api/openapi.json", nil))
+	w := webtest.Do(t, h, "GET", "/api/openapi.json", nil)
 	if w.Code != 200 || w.Header().Get("Content-Type") != "application/json; charset=utf-8" || !bytes.Equal(w.Body.Bytes(), api.OpenAPI) {
 		t.Errorf("status %d, type %q", w.Code, w.Header().Get("Content-Type"))
 	}

@@ -1,10 +1,8 @@
 package audit_test
 
 import (
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -14,25 +12,14 @@ import (
 	"climatevolunteers/internal/db/dbtest"
 	"climatevolunteers/internal/web"
 	"climatevolunteers/internal/web/i18n"
+	"climatevolunteers/internal/web/webtest"
 )
 
 // site serves the audit page behind a require func that lets through only
 // requests carrying the header X-Test-Admin (the real one checks the role).
 func site(t *testing.T, d *db.DB) http.Handler {
 	t.Helper()
-	cat, err := i18n.New(web.Locales, audit.Locales)
-	if err != nil {
-		t.Fatal(err)
-	}
-	static, err := web.NewStatic()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rn, err := web.NewRenderer(cat, static, nil, logger, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rn := webtest.NewRenderer(t, audit.Locales)
 	require := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("X-Test-Admin") == "" {
@@ -44,37 +31,16 @@ func site(t *testing.T, d *db.DB) http.Handler {
 	}
 	router := web.NewRouter()
 	audit.Register(router, rn, d, require)
-	return web.Chain(router, web.Track(logger, nil))
+	return web.Chain(router, web.Track(slog.New(slog.DiscardHandler), nil))
 }
 
 func get(t *testing.T, h http.Handler, url, lang string, admin bool) (int, string) {
 	t.Helper()
-	r := httptest.NewRequest("GET", url, nil)
-	r.Header.Set("Accept-Language", lang)
+	header := []string{"Accept-Language", lang}
 	if admin {
-		r.Header.Set("X-Test-Admin", "1")
+		header = append(header, "X-Test-Admin", "1")
 	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w.Code, w.Body.String()
-}
-
-func mustContain(t *testing.T, body string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if !strings.Contains(body, p) {
-			t.Errorf("page lacks %q", p)
-		}
-	}
-}
-
-func mustNotContain(t *testing.T, body string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if strings.Contains(body, p) {
-			t.Errorf("page has %q", p)
-		}
-	}
+	return webtest.Get(t, h, url, header...)
 }
 
 func TestAuditPage(t *testing.T) {
@@ -96,7 +62,7 @@ func TestAuditPage(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("status %d", code)
 		}
-		mustContain(t, body,
+		webtest.MustContain(t, body,
 			"<h1>Journal d&#39;audit</h1>",
 			`<caption id="audit-caption">Entrées trouvées : 2</caption>`,
 			`<th scope="col">Date et heure</th>`,
@@ -108,24 +74,24 @@ func TestAuditPage(t *testing.T) {
 			`<option value="admin.role_changed">Rôle modifié</option>`,
 			`<input id="field-from" name="from" type="date"`,
 		)
-		mustNotContain(t, body, "[audit.", `rel="next"`)
+		webtest.MustNotContain(t, body, "[audit.", `rel="next"`)
 
 		// Filters: action selected, and dates read as Paris days.
 		_, body = get(t, h, "/admin/audit?action=admin.role_changed", "fr", true)
-		mustContain(t, body, "Entrées trouvées : 1", `<option value="admin.role_changed" selected>`)
-		mustNotContain(t, body, "Échec de connexion</td>")
+		webtest.MustContain(t, body, "Entrées trouvées : 1", `<option value="admin.role_changed" selected>`)
+		webtest.MustNotContain(t, body, "Échec de connexion</td>")
 		_, body = get(t, h, "/admin/audit?from=2026-07-15", "fr", true)
-		mustContain(t, body, "Entrées trouvées : 1", "15/07/2026 00:30:00")
+		webtest.MustContain(t, body, "Entrées trouvées : 1", "15/07/2026 00:30:00")
 		_, body = get(t, h, "/admin/audit?from=14%2F07%2F2026&to=14%2F07%2F2026", "fr", true)
-		mustContain(t, body, "Entrées trouvées : 1", "14/07/2026 23:30:00")
+		webtest.MustContain(t, body, "Entrées trouvées : 1", "14/07/2026 23:30:00")
 		_, body = get(t, h, "/admin/audit?actor=ADMIN@", "fr", true)
-		mustContain(t, body, "Entrées trouvées : 1", `value="ADMIN@"`)
+		webtest.MustContain(t, body, "Entrées trouvées : 1", `value="ADMIN@"`)
 		_, body = get(t, h, "/admin/audit?from=2030-01-01", "fr", true)
-		mustContain(t, body, "Aucune entrée ne correspond à ces critères.")
+		webtest.MustContain(t, body, "Aucune entrée ne correspond à ces critères.")
 
 		// English, with its own labels and time format.
 		_, body = get(t, h, "/admin/audit?action=auth.signin_failed", "en", true)
-		mustContain(t, body, "<h1>Audit log</h1>", "Entries found: 1", "Failed sign-in", "15 Jul 2026, 00:30:00",
+		webtest.MustContain(t, body, "<h1>Audit log</h1>", "Entries found: 1", "Failed sign-in", "15 Jul 2026, 00:30:00",
 			"No one (signed out, or the system)")
 	})
 }
@@ -139,7 +105,7 @@ func TestAuditPageRefusesBadFilters(t *testing.T) {
 		if code != http.StatusBadRequest {
 			t.Fatalf("bad dates: status %d, want 400", code)
 		}
-		mustContain(t, body,
+		webtest.MustContain(t, body,
 			"<title>Erreur : Journal d&#39;audit",
 			`class="error-summary" role="alert"`,
 			`<a href="#field-from">Saisissez une date valide, par exemple 14/07/2026.</a>`,
@@ -148,26 +114,26 @@ func TestAuditPageRefusesBadFilters(t *testing.T) {
 			`aria-invalid="true"`,
 			`value="demain"`, // what was typed stays
 		)
-		mustNotContain(t, body, "<table>")
+		webtest.MustNotContain(t, body, "<table>")
 
 		code, body = get(t, h, "/admin/audit?from=2026-03-10&to=2026-03-01", "en", true)
 		if code != http.StatusBadRequest {
 			t.Fatalf("reversed range: status %d", code)
 		}
-		mustContain(t, body, `id="error-to">The end date must be the same day as the start date or later.`)
+		webtest.MustContain(t, body, `id="error-to">The end date must be the same day as the start date or later.`)
 
 		// Day first is French only: in English 03/01/2026 is ambiguous.
 		code, body = get(t, h, "/admin/audit?from=03%2F01%2F2026", "en", true)
 		if code != http.StatusBadRequest {
 			t.Fatalf("day-first date in English: status %d", code)
 		}
-		mustContain(t, body, "Enter a valid date, for example 2026-07-14.")
+		webtest.MustContain(t, body, "Enter a valid date, for example 2026-07-14.")
 
 		code, body = get(t, h, "/admin/audit?action=drop+table", "fr", true)
 		if code != http.StatusBadRequest {
 			t.Fatalf("unknown action: status %d", code)
 		}
-		mustContain(t, body, `id="error-action">Choisissez l&#39;une des options proposées.`)
+		webtest.MustContain(t, body, `id="error-action">Choisissez l&#39;une des options proposées.`)
 	})
 }
 
@@ -180,16 +146,16 @@ func TestAuditPagination(t *testing.T) {
 		h := site(t, d)
 
 		_, body := get(t, h, "/admin/audit?action=auth.signin", "fr", true)
-		mustContain(t, body, "Entrées trouvées : 53 · page 1 sur 2",
+		webtest.MustContain(t, body, "Entrées trouvées : 53 · page 1 sur 2",
 			`<a href="/admin/audit?action=auth.signin&amp;page=2" rel="next">Page suivante</a>`,
 			`<li aria-current="page">page 1 sur 2</li>`)
-		mustNotContain(t, body, `rel="prev"`)
+		webtest.MustNotContain(t, body, `rel="prev"`)
 		if n := strings.Count(body, "<tr>"); n != audit.DefaultPerPage+1 {
 			t.Errorf("page 1 has %d rows with the header, want %d", n, audit.DefaultPerPage+1)
 		}
 
 		_, body = get(t, h, "/admin/audit?action=auth.signin&page=2", "fr", true)
-		mustContain(t, body, "page 2 sur 2", `<a href="/admin/audit?action=auth.signin&amp;page=1" rel="prev">`)
+		webtest.MustContain(t, body, "page 2 sur 2", `<a href="/admin/audit?action=auth.signin&amp;page=1" rel="prev">`)
 		if n := strings.Count(body, "<tr>"); n != 4 {
 			t.Errorf("page 2 has %d rows with the header, want 4", n)
 		}
@@ -199,7 +165,7 @@ func TestAuditPagination(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("page past the end: %d", code)
 		}
-		mustContain(t, body, "page 2 sur 2")
+		webtest.MustContain(t, body, "page 2 sur 2")
 		for _, bad := range []string{"0", "-3", "abc", "99999999999999999999"} {
 			if code, body := get(t, h, "/admin/audit?page="+bad, "fr", true); code != http.StatusOK || !strings.Contains(body, "page 1 sur 2") && !strings.Contains(body, "page 2 sur 2") {
 				t.Errorf("page=%s: status %d", bad, code)
@@ -214,7 +180,7 @@ func TestUntranslatedNamesShowAsStored(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		record(t, d, audit.Entry{Action: "events.checkin", TargetType: "event", TargetID: "9"}, time.Now())
 		_, body := get(t, site(t, d), "/admin/audit", "en", true)
-		mustContain(t, body, "<td>events.checkin</td>", "<td>event 9</td>")
+		webtest.MustContain(t, body, "<td>events.checkin</td>", "<td>event 9</td>")
 	})
 }
 

@@ -171,3 +171,17 @@ func (h *handlers) form(w http.ResponseWriter, r *http.Request) (*web.Form, bool
 	}
 	return f, true
 }
+
+// tokenForm reads the form of a mailed link's page, within the limit on
+// token guesses; ok is false when the answer is already written.
+func (h *handlers) tokenForm(w http.ResponseWriter, r *http.Request) (*web.Form, Meta, bool) {
+	f, ok := h.form(w, r)
+	if !ok {
+		return nil, Meta{}, false
+	}
+	m := h.meta(r)
+	if !h.allowToken(w, r, m.IPNetwork) {
+		return nil, Meta{}, false
+	}
+	return f, m, true
+}

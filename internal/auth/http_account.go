@@ -100,12 +100,8 @@ func (h *handlers) changeEmail(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) confirmEmail(w http.ResponseWriter, r *http.Request) {
-	f, ok := h.form(w, r)
+	f, m, ok := h.tokenForm(w, r)
 	if !ok {
-		return
-	}
-	m := h.meta(r)
-	if !h.allowToken(w, r, m.IPNetwork) {
 		return
 	}
 	err := h.svc.ConfirmEmailChange(r.Context(), f.Get("token"), m)

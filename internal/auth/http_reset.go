@@ -66,12 +66,8 @@ func (h *handlers) resetConfirmPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) resetConfirm(w http.ResponseWriter, r *http.Request) {
-	f, ok := h.form(w, r)
+	f, m, ok := h.tokenForm(w, r)
 	if !ok {
-		return
-	}
-	m := h.meta(r)
-	if !h.allowToken(w, r, m.IPNetwork) {
 		return
 	}
 	token := f.Get("token")

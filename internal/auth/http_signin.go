@@ -125,12 +125,8 @@ func (h *handlers) requestLink(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) signinWithLink(w http.ResponseWriter, r *http.Request) {
-	f, ok := h.form(w, r)
+	f, m, ok := h.tokenForm(w, r)
 	if !ok {
-		return
-	}
-	m := h.meta(r)
-	if !h.allowToken(w, r, m.IPNetwork) {
 		return
 	}
 	token, err := h.svc.SignInWithLink(r.Context(), f.Get("token"), m)

@@ -90,12 +90,8 @@ func (h *handlers) badToken(w http.ResponseWriter, r *http.Request, purpose stri
 }
 
 func (h *handlers) verify(w http.ResponseWriter, r *http.Request) {
-	f, ok := h.form(w, r)
+	f, m, ok := h.tokenForm(w, r)
 	if !ok {
-		return
-	}
-	m := h.meta(r)
-	if !h.allowToken(w, r, m.IPNetwork) {
 		return
 	}
 	err := h.svc.VerifyEmail(r.Context(), f.Get("token"), m)

@@ -150,10 +150,7 @@ func (s *Service) ResendVerification(ctx context.Context, email string) error {
 // VerifyEmail uses a verification token.
 func (s *Service) VerifyEmail(ctx context.Context, token string, m Meta) error {
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		userID, _, err := consumeToken(ctx, tx, hashToken(token), PurposeVerify)
-		if errors.Is(err, ErrNotFound) {
-			return ErrInvalidToken
-		}
+		userID, _, err := useToken(ctx, tx, token, PurposeVerify)
 		if err != nil {
 			return err
 		}
@@ -331,18 +328,12 @@ func (s *Service) ResetPassword(ctx context.Context, token, pw string, m Meta) e
 	if err != nil {
 		return err
 	}
-	if err := password.Check(pw, u.Email); err != nil {
-		return err
-	}
-	hash, err := password.HashContext(ctx, pw)
+	hash, err := hashNewPassword(ctx, pw, u.Email)
 	if err != nil {
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		userID, _, err := consumeToken(ctx, tx, hashToken(token), PurposeReset)
-		if errors.Is(err, ErrNotFound) {
-			return ErrInvalidToken
-		}
+		userID, _, err := useToken(ctx, tx, token, PurposeReset)
 		if err != nil {
 			return err
 		}
@@ -354,14 +345,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, pw string, m Meta) e
 		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
 			return err
 		}
-		if err := revokeTokens(ctx, tx, userID); err != nil {
-			return err
-		}
-		if err := s.queueNotice(ctx, tx, "password_changed", u); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: userID, Action: audit.ActionPasswordReset, TargetType: "user",
-			TargetID: strconv.FormatInt(userID, 10), IPNetwork: m.IPNetwork})
+		return s.credentialsChanged(ctx, tx, userID, u, "password_changed", audit.ActionPasswordReset, m)
 	})
 }
 
@@ -369,6 +353,39 @@ func (s *Service) queueNotice(ctx context.Context, tx *db.Tx, template string, u
 	_, key := newToken()
 	return s.mail.Queue(ctx, tx, template+":"+key, template, u.Email, u.Language,
 		linkMail{Email: u.Email, SiteURL: s.baseURL, Link: s.baseURL + "/reset"})
+}
+
+// credentialsChanged ends a change of password or address inside tx: the
+// account's mailed links stop working, its owner gets the notice template
+// (at owner's address) and the change is recorded as action.
+func (s *Service) credentialsChanged(ctx context.Context, tx *db.Tx, userID int64, owner User, template, action string, m Meta) error {
+	if err := revokeTokens(ctx, tx, userID); err != nil {
+		return err
+	}
+	if err := s.queueNotice(ctx, tx, template, owner); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, audit.Entry{ActorID: userID, Action: action, TargetType: "user",
+		TargetID: strconv.FormatInt(userID, 10), IPNetwork: m.IPNetwork})
+}
+
+// useToken spends a mailed link's token; a token that is unknown, used,
+// expired or for another purpose is ErrInvalidToken.
+func useToken(ctx context.Context, tx *db.Tx, token, purpose string) (int64, string, error) {
+	userID, email, err := consumeToken(ctx, tx, hashToken(token), purpose)
+	if errors.Is(err, ErrNotFound) {
+		return 0, "", ErrInvalidToken
+	}
+	return userID, email, err
+}
+
+// hashNewPassword checks a new password against the rules (email is the
+// account's address) and hashes it.
+func hashNewPassword(ctx context.Context, pw, email string) (string, error) {
+	if err := password.Check(pw, email); err != nil {
+		return "", err
+	}
+	return password.HashContext(ctx, pw)
 }
 
 // SignInWithLink uses a magic link and opens a session, in one transaction
@@ -379,10 +396,7 @@ func (s *Service) queueNotice(ctx context.Context, tx *db.Tx, template string, u
 func (s *Service) SignInWithLink(ctx context.Context, token string, m Meta) (string, error) {
 	session, hash := newToken()
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		id, _, err := consumeToken(ctx, tx, hashToken(token), PurposeMagic)
-		if errors.Is(err, ErrNotFound) {
-			return ErrInvalidToken
-		}
+		id, _, err := useToken(ctx, tx, token, PurposeMagic)
 		if err != nil {
 			return err
 		}
@@ -420,10 +434,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, keepSession,
 	if ok, _, _ := password.VerifyContext(ctx, current, u.PasswordHash); !ok {
 		return ErrInvalidCredentials
 	}
-	if err := password.Check(pw, u.Email); err != nil {
-		return err
-	}
-	hash, err := password.HashContext(ctx, pw)
+	hash, err := hashNewPassword(ctx, pw, u.Email)
 	if err != nil {
 		return err
 	}
@@ -434,14 +445,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, keepSession,
 		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", userID, keepSession); err != nil {
 			return err
 		}
-		if err := revokeTokens(ctx, tx, userID); err != nil {
-			return err
-		}
-		if err := s.queueNotice(ctx, tx, "password_changed", u); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: userID, Action: audit.ActionPasswordChanged, TargetType: "user",
-			TargetID: strconv.FormatInt(userID, 10), IPNetwork: m.IPNetwork})
+		return s.credentialsChanged(ctx, tx, userID, u, "password_changed", audit.ActionPasswordChanged, m)
 	})
 }
 
@@ -476,10 +480,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, userID int64, current,
 // address.
 func (s *Service) ConfirmEmailChange(ctx context.Context, token string, m Meta) error {
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		userID, newEmail, err := consumeToken(ctx, tx, hashToken(token), PurposeEmailChange)
-		if errors.Is(err, ErrNotFound) {
-			return ErrInvalidToken
-		}
+		userID, newEmail, err := useToken(ctx, tx, token, PurposeEmailChange)
 		if err != nil {
 			return err
 		}
@@ -495,14 +496,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, token string, m Meta) 
 			}
 			return err
 		}
-		if err := revokeTokens(ctx, tx, userID); err != nil {
-			return err
-		}
-		if err := s.queueNotice(ctx, tx, "email_changed", old); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: userID, Action: audit.ActionEmailChanged, TargetType: "user",
-			TargetID: strconv.FormatInt(userID, 10), IPNetwork: m.IPNetwork})
+		return s.credentialsChanged(ctx, tx, userID, old, "email_changed", audit.ActionEmailChanged, m)
 	})
 }
 
@@ -513,10 +507,7 @@ func (s *Service) CreateUser(ctx context.Context, email, pw string, role Role, l
 	if !ValidEmail(email) {
 		return 0, fmt.Errorf("%q is not a valid email address", email)
 	}
-	if err := password.Check(pw, email); err != nil {
-		return 0, err
-	}
-	hash, err := password.HashContext(ctx, pw)
+	hash, err := hashNewPassword(ctx, pw, email)
 	if err != nil {
 		return 0, err
 	}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -15,7 +13,7 @@ import (
 	"climatevolunteers/internal/db/dbtest"
 	"climatevolunteers/internal/districts"
 	"climatevolunteers/internal/web"
-	"climatevolunteers/internal/web/i18n"
+	"climatevolunteers/internal/web/webtest"
 )
 
 // fakeVolunteers stands for the volunteers feature.
@@ -46,19 +44,7 @@ var someVolunteers = &fakeVolunteers{
 // treated as signed in (the real sessions middleware sets the viewer).
 func site(t *testing.T, d *db.DB, vols districts.Volunteers) http.Handler {
 	t.Helper()
-	cat, err := i18n.New(web.Locales, districts.Locales)
-	if err != nil {
-		t.Fatal(err)
-	}
-	static, err := web.NewStatic()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rn, err := web.NewRenderer(cat, static, nil, logger, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rn := webtest.NewRenderer(t, districts.Locales)
 	router := web.NewRouter()
 	router.NoMatch = func(w http.ResponseWriter, r *http.Request, status int) { rn.Error(w, r, status, nil) }
 	districts.Register(router, rn, districts.NewStore(d), vols)
@@ -70,37 +56,12 @@ func site(t *testing.T, d *db.DB, vols districts.Volunteers) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
-	return web.Chain(router, web.Track(logger, nil), signIn)
+	return web.Chain(router, web.Track(slog.New(slog.DiscardHandler), nil), signIn)
 }
 
 func get(t *testing.T, h http.Handler, url, lang string, header ...string) (int, string) {
 	t.Helper()
-	r := httptest.NewRequest("GET", url, nil)
-	r.Header.Set("Accept-Language", lang)
-	for i := 0; i+1 < len(header); i += 2 {
-		r.Header.Set(header[i], header[i+1])
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w.Code, w.Body.String()
-}
-
-func mustContain(t *testing.T, body string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if !strings.Contains(body, p) {
-			t.Errorf("page lacks %q", p)
-		}
-	}
-}
-
-func mustNotContain(t *testing.T, body string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if strings.Contains(body, p) {
-			t.Errorf("page has %q", p)
-		}
-	}
+	return webtest.Get(t, h, url, append([]string{"Accept-Language", lang}, header...)...)
 }
 
 func TestListPage(t *testing.T) {
@@ -111,7 +72,7 @@ func TestListPage(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("status %d", code)
 		}
-		mustContain(t, body,
+		webtest.MustContain(t, body,
 			`role="img" aria-labelledby="districts-map-title districts-map-desc"`,
 			`<title id="districts-map-title">Volontaires pour 1`+"\u202f"+`000 habitants, par quartier</title>`,
 			`<g class="map-areas"><rect x=`, // no boundaries yet: the tile grid
@@ -123,10 +84,10 @@ func TestListPage(t *testing.T) {
 			`<td class="num">1`+"\u202f"+`242</td>`, // the total
 			"Louvre\u00a0: 2,0",                     // tooltip
 		)
-		mustNotContain(t, body, "[districts.", "Camille", `style=`)
+		webtest.MustNotContain(t, body, "[districts.", "Camille", `style=`)
 
 		_, body = get(t, h, "/districts", "en")
-		mustContain(t, body, "Volunteers per 1,000 residents, by district", `<td class="num">1,200</td>`, "Louvre: 2.0")
+		webtest.MustContain(t, body, "Volunteers per 1,000 residents, by district", `<td class="num">1,200</td>`, "Louvre: 2.0")
 	})
 }
 
@@ -141,8 +102,8 @@ func TestListPageDrawsBoundaries(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, body := get(t, site(t, d, nil), "/districts", "en")
-		mustContain(t, body, `<g class="map-areas"><path d="M`, `fill="url(#districts-map-nodata)"`, "No data", "&lt;script&gt;alert(1)&lt;/script&gt;")
-		mustNotContain(t, body, "<script>", `<g class="map-areas"><rect`)
+		webtest.MustContain(t, body, `<g class="map-areas"><path d="M`, `fill="url(#districts-map-nodata)"`, "No data", "&lt;script&gt;alert(1)&lt;/script&gt;")
+		webtest.MustNotContain(t, body, "<script>", `<g class="map-areas"><rect`)
 	})
 }
 
@@ -155,21 +116,21 @@ func TestDistrictPage(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("status %d", code)
 		}
-		mustContain(t, body,
+		webtest.MustContain(t, body,
 			"<h1>Louvre</h1>", "<dd>15\u202f900</dd>", "<dd>1,83</dd>", "<dd>32</dd>", "<dd>2,0</dd>",
 			`role="img" aria-labelledby="district-map-title district-map-desc"`,
 			`<title id="district-map-title">Louvre sur la carte des quartiers</title>`,
 			`href="/signin?next=/districts/1"`,
 		)
 		// Signed out: no names at all.
-		mustNotContain(t, body, "Camille", "Karim", "[districts.")
+		webtest.MustNotContain(t, body, "Camille", "Karim", "[districts.")
 
 		_, body = get(t, h, "/districts/1", "en", "X-Test-User", "Zoé")
-		mustContain(t, body, "<li>Camille &lt;Dupont&gt;</li>", "<li>Karim B.</li>")
-		mustNotContain(t, body, "signin?next")
+		webtest.MustContain(t, body, "<li>Camille &lt;Dupont&gt;</li>", "<li>Karim B.</li>")
+		webtest.MustNotContain(t, body, "signin?next")
 
 		_, body = get(t, h, "/districts/2", "en", "X-Test-User", "Zoé")
-		mustContain(t, body, "No volunteer in this district shares their name")
+		webtest.MustContain(t, body, "No volunteer in this district shares their name")
 
 		if code, _ := get(t, h, "/districts/99", "fr"); code != http.StatusNotFound {
 			t.Errorf("unknown code: %d", code)

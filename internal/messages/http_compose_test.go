@@ -11,6 +11,7 @@ import (
 	"climatevolunteers/internal/db/dbtest"
 	"climatevolunteers/internal/messages"
 	"climatevolunteers/internal/volunteers"
+	"climatevolunteers/internal/web/webtest"
 )
 
 var previewed = regexp.MustCompile(`name="previewed" value="([0-9a-f]+)"`)
@@ -31,10 +32,10 @@ func TestComposePreviewAndSend(t *testing.T) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("form: %d", w.Code)
 		}
-		mustContain(t, w.Body.String(), `<select id="field-district" name="district">`, `<option value="11">Paris 11e</option>`,
+		webtest.MustContain(t, w.Body.String(), `<select id="field-district" name="district">`, `<option value="11">Paris 11e</option>`,
 			`<option value="repair">Réparation</option>`, `<option value="0">Lundi</option>`, `<option value="2">Soir</option>`,
 			`<option value="energy">`, `<textarea id="field-body" name="body"`, `name="preview" value="1"`)
-		mustNotContain(t, w.Body.String(), `name="send"`)
+		webtest.MustNotContain(t, w.Body.String(), `name="send"`)
 
 		form := url.Values{"district": {"11"}, "skill": {"repair"}, "language": {"en"}, "interest": {"water"}, "day": {"5"},
 			"slot": {"0"}, "subject": {"Corvée de jardin"}, "body": {"Samedi 10 h.\r\n<i>Gants fournis</i>"}, "preview": {"1"}}
@@ -47,7 +48,7 @@ func TestComposePreviewAndSend(t *testing.T) {
 			f.Day != 5 || f.Slot != 0 || f.Consent != "" {
 			t.Errorf("audience asked with %+v", f)
 		}
-		mustContain(t, body, "Volontaires concernés : 3.", "Aussi par e-mail : 2", "Aussi par SMS : 1",
+		webtest.MustContain(t, body, "Volontaires concernés : 3.", "Aussi par e-mail : 2", "Aussi par SMS : 1",
 			"Seulement sur la plateforme (sans accord pour l&#39;e-mail ni le SMS) : 1", `<option value="11" selected>`,
 			`<div class="message-body">Samedi 10 h.`+"\n"+`&lt;i&gt;Gants fournis&lt;/i&gt;</div>`,
 			`name="send" value="1"`, "Envoyer maintenant", `action="/coordination/messages/new#preview"`)
@@ -68,7 +69,7 @@ func TestComposePreviewAndSend(t *testing.T) {
 		if w.Code != http.StatusOK || count(t, d, "SELECT COUNT(*) FROM messages") != 0 {
 			t.Fatalf("changed draft: %d", w.Code)
 		}
-		mustContain(t, w.Body.String(), "ont changé depuis l&#39;aperçu")
+		webtest.MustContain(t, w.Body.String(), "ont changé depuis l&#39;aperçu")
 		m = previewed.FindStringSubmatch(w.Body.String())
 
 		form.Set("previewed", m[1])
@@ -90,7 +91,7 @@ func TestComposePreviewAndSend(t *testing.T) {
 		}
 
 		w = do(t, h, "GET", "/coordination/messages", coord, nil)
-		mustContain(t, w.Body.String(), "Messages envoyés : 1", "<th scope=\"row\">Corvée de jardin</th>",
+		webtest.MustContain(t, w.Body.String(), "Messages envoyés : 1", "<th scope=\"row\">Corvée de jardin</th>",
 			"<li>Arrondissement : Paris 20e</li>", "<li>Compétence : Réparation</li>", "<li>Langue parlée : Anglais</li>",
 			"<li>Disponible le : Samedi</li>", "<li>Moment de la journée : Matin</li>", `<td class="num">3</td>`)
 	})
@@ -116,17 +117,17 @@ func TestComposeRefusesBadInput(t *testing.T) {
 		if w.Code != http.StatusUnprocessableEntity {
 			t.Fatalf("bad input: %d", w.Code)
 		}
-		mustContain(t, body, `class="error-summary"`, `href="#field-district"`, `href="#field-day"`, `href="#field-slot"`,
+		webtest.MustContain(t, body, `class="error-summary"`, `href="#field-district"`, `href="#field-day"`, `href="#field-slot"`,
 			`href="#field-subject"`, `href="#field-body"`, `<p class="error" id="error-subject">Ce champ est obligatoire.</p>`,
 			`<p class="error" id="error-body">Ce champ ne peut pas dépasser 5000 caractères.</p>`, `aria-invalid="true"`, long)
-		mustNotContain(t, body, `name="send"`)
+		webtest.MustNotContain(t, body, `name="send"`)
 
 		// Nobody matches: the preview says so and offers no send button; a
 		// forced send is refused next to the segment.
 		form := url.Values{"skill": {"repair"}, "subject": {"Hello"}, "body": {"World"}}
 		w = do(t, h, "POST", "/coordination/messages/new", coord, form)
-		mustContain(t, w.Body.String(), "Aucun volontaire ne correspond à ces critères. Élargissez")
-		mustNotContain(t, w.Body.String(), `name="send"`)
+		webtest.MustContain(t, w.Body.String(), "Aucun volontaire ne correspond à ces critères. Élargissez")
+		webtest.MustNotContain(t, w.Body.String(), `name="send"`)
 		dr := messages.Draft{Subject: "Hello", Body: "World", Segment: messages.Everyone()}
 		dr.Segment.Skill = "repair"
 		form.Set("send", "1")
@@ -135,7 +136,7 @@ func TestComposeRefusesBadInput(t *testing.T) {
 		if w.Code != http.StatusUnprocessableEntity {
 			t.Fatalf("send to nobody: %d", w.Code)
 		}
-		mustContain(t, w.Body.String(), `href="#field-segment"`, `id="error-segment"`)
+		webtest.MustContain(t, w.Body.String(), `href="#field-segment"`, `id="error-segment"`)
 	})
 }
 

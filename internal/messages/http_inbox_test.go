@@ -12,6 +12,7 @@ import (
 	"climatevolunteers/internal/messages"
 	"climatevolunteers/internal/volunteers"
 	"climatevolunteers/internal/web/i18n"
+	"climatevolunteers/internal/web/webtest"
 )
 
 // A volunteer reads their own messages; another's message is a 404, exactly
@@ -42,7 +43,7 @@ func TestInboxPages(t *testing.T) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("inbox: %d", w.Code)
 		}
-		mustContain(t, body, "2 messages non lus.", `<li class="unread">`, `<a href="/inbox/`+sent[0]+`">Premier &lt;message&gt;</a>`,
+		webtest.MustContain(t, body, "2 messages non lus.", `<li class="unread">`, `<a href="/inbox/`+sent[0]+`">Premier &lt;message&gt;</a>`,
 			`<span class="badge">Non lu</span>`)
 		if strings.Index(body, "Second") > strings.Index(body, "Premier") {
 			t.Error("inbox is not newest first")
@@ -71,11 +72,11 @@ func TestInboxPages(t *testing.T) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("message: %d", w.Code)
 		}
-		mustContain(t, w.Body.String(), "<h1>Premier &lt;message&gt;</h1>",
+		webtest.MustContain(t, w.Body.String(), "<h1>Premier &lt;message&gt;</h1>",
 			`<div class="message-body">Bonjour,`+"\n"+`les fontaines sont ouvertes.`+"\n\n"+`&lt;b&gt;Merci&lt;/b&gt;</div>`,
 			`<a href="/inbox">Retour à mes messages</a>`)
-		mustNotContain(t, w.Body.String(), "<b>Merci")
-		mustContain(t, do(t, h, "GET", "/inbox", reader, nil).Body.String(), "1 message non lu.")
+		webtest.MustNotContain(t, w.Body.String(), "<b>Merci")
+		webtest.MustContain(t, do(t, h, "GET", "/inbox", reader, nil).Body.String(), "1 message non lu.")
 	})
 }
 
@@ -96,7 +97,7 @@ func TestUnsubscribePages(t *testing.T) {
 		if w.Code != http.StatusOK || len(consents.withdrawn) != 0 {
 			t.Fatalf("confirmation page: %d, withdrawn %v", w.Code, consents.withdrawn)
 		}
-		mustContain(t, w.Body.String(), `<form method="post" action="/unsubscribe">`, `name="u" value="42"`,
+		webtest.MustContain(t, w.Body.String(), `<form method="post" action="/unsubscribe">`, `name="u" value="42"`,
 			`name="t" value="`+tok+`"`, "Ne plus recevoir ces e-mails")
 		if w.Header().Get("Cache-Control") != "no-store" || w.Header().Get("Referrer-Policy") != "no-referrer" {
 			t.Errorf("headers %v", w.Header())
@@ -119,8 +120,8 @@ func TestUnsubscribePages(t *testing.T) {
 				if w.Code != http.StatusBadRequest {
 					t.Errorf("%s %v: %d, want 400", method, bad, w.Code)
 				}
-				mustContain(t, w.Body.String(), "Ce lien ne fonctionne pas", "rien n&#39;a été changé")
-				mustNotContain(t, w.Body.String(), `action="/unsubscribe"`)
+				webtest.MustContain(t, w.Body.String(), "Ce lien ne fonctionne pas", "rien n&#39;a été changé")
+				webtest.MustNotContain(t, w.Body.String(), `action="/unsubscribe"`)
 			}
 		}
 		if len(consents.withdrawn) != 0 {
@@ -131,7 +132,7 @@ func TestUnsubscribePages(t *testing.T) {
 		if w.Code != http.StatusOK || len(consents.withdrawn) != 1 || consents.withdrawn[0] != 42 {
 			t.Fatalf("unsubscribe: %d, withdrawn %v", w.Code, consents.withdrawn)
 		}
-		mustContain(t, w.Body.String(), "C&#39;est fait", `href="/profile"`)
+		webtest.MustContain(t, w.Body.String(), "C&#39;est fait", `href="/profile"`)
 		// A second click changes nothing more and still says it is done.
 		if w := do(t, h, "POST", "/unsubscribe", "", good); w.Code != http.StatusOK {
 			t.Errorf("second click: %d", w.Code)

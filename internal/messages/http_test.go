@@ -1,6 +1,7 @@
 package messages_test
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +13,7 @@ import (
 	"climatevolunteers/internal/messages"
 	"climatevolunteers/internal/volunteers"
 	"climatevolunteers/internal/web"
-	"climatevolunteers/internal/web/i18n"
+	"climatevolunteers/internal/web/webtest"
 )
 
 // testSite serves the feature's pages. The signed-in person comes from the
@@ -21,19 +22,7 @@ import (
 // roles are refused coordination.
 func testSite(t *testing.T, svc *messages.Service) http.Handler {
 	t.Helper()
-	cat, err := i18n.New(web.Locales, volunteers.Locales, messages.Locales)
-	if err != nil {
-		t.Fatal(err)
-	}
-	static, err := web.NewStatic()
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.DiscardHandler)
-	rn, err := web.NewRenderer(cat, static, nil, log, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rn := webtest.NewRenderer(t, volunteers.Locales, messages.Locales)
 	guard := func(roles ...string) func(http.Handler) http.Handler {
 		return func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -62,44 +51,22 @@ func testSite(t *testing.T, svc *messages.Service) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
-	return web.Chain(router, web.Track(log, nil), viewer)
+	return web.Chain(router, web.Track(slog.New(slog.DiscardHandler), nil), viewer)
 }
 
 // as is "<id>:<role>", or "" for a visitor.
 func do(t *testing.T, h http.Handler, method, path, as string, form url.Values) *httptest.ResponseRecorder {
 	t.Helper()
-	var req *http.Request
+	var body io.Reader
+	header := []string{"Accept-Language", "fr"}
 	if method == http.MethodPost {
-		req = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	} else {
-		req = httptest.NewRequest(method, path, nil)
+		body = strings.NewReader(form.Encode())
+		header = append(header, "Content-Type", "application/x-www-form-urlencoded")
 	}
-	req.Header.Set("Accept-Language", "fr")
 	if as != "" {
-		req.Header.Set("X-Test-User", as)
+		header = append(header, "X-Test-User", as)
 	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, req)
-	return w
-}
-
-func mustContain(t *testing.T, body string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if !strings.Contains(body, p) {
-			t.Errorf("page lacks %q", p)
-		}
-	}
-}
-
-func mustNotContain(t *testing.T, body string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if strings.Contains(body, p) {
-			t.Errorf("page has %q", p)
-		}
-	}
+	return webtest.Do(t, h, method, path, body, header...)
 }
 
 func as(id int64, role string) string { return strconv.FormatInt(id, 10) + ":" + role }

@@ -16,26 +16,14 @@ import (
 	"climatevolunteers/internal/db/dbtest"
 	"climatevolunteers/internal/outbox"
 	"climatevolunteers/internal/web"
-	"climatevolunteers/internal/web/i18n"
+	"climatevolunteers/internal/web/webtest"
 )
 
 // adminSite serves the outbox pages behind a stand-in admin check (a
 // header) and counts the worker wake-ups.
 func adminSite(t *testing.T, d *db.DB) (http.Handler, *int) {
 	t.Helper()
-	cat, err := i18n.New(web.Locales, outbox.Locales)
-	if err != nil {
-		t.Fatal(err)
-	}
-	static, err := web.NewStatic()
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.DiscardHandler)
-	rn, err := web.NewRenderer(cat, static, nil, log, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rn := webtest.NewRenderer(t, outbox.Locales)
 	r := web.NewRouter()
 	require := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -48,19 +36,16 @@ func adminSite(t *testing.T, d *db.DB) (http.Handler, *int) {
 	}
 	woken := new(int)
 	outbox.Register(r, rn, d, require, func() { *woken++ })
-	return web.Chain(r, web.Track(log, nil)), woken
+	return web.Chain(r, web.Track(slog.New(slog.DiscardHandler), nil)), woken
 }
 
 func get(t *testing.T, h http.Handler, path, lang string) (int, string) {
 	t.Helper()
-	req := httptest.NewRequest("GET", path, nil)
-	req.Header.Set("X-Test-Admin", "yes")
+	header := []string{"X-Test-Admin", "yes"}
 	if lang != "" {
-		req.Header.Set("Accept-Language", lang)
+		header = append(header, "Accept-Language", lang)
 	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec.Code, rec.Body.String()
+	return webtest.Get(t, h, path, header...)
 }
 
 func TestAdminPagesRequireTheCheck(t *testing.T) {
@@ -187,12 +172,8 @@ func TestAdminRetryPutsADeadJobBack(t *testing.T) {
 			t.Fatal("a dead job offers no retry")
 		}
 		post := func(id int64) *httptest.ResponseRecorder {
-			req := httptest.NewRequest("POST", fmt.Sprintf("/admin/outbox/%d/retry", id), strings.NewReader(""))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("X-Test-Admin", "yes")
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			return rec
+			return webtest.Do(t, h, "POST", fmt.Sprintf("/admin/outbox/%d/retry", id), strings.NewReader(""),
+				"Content-Type", "application/x-www-form-urlencoded", "X-Test-Admin", "yes")
 		}
 		rec := post(dead.ID)
 		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != fmt.Sprint("/admin/outbox/", dead.ID) ||

@@ -37,7 +37,7 @@ func (s *Store) Count(ctx context.Context, f Filter) (Counts, error) {
 	if err != nil {
 		return c, err
 	}
-	bits, err := s.skillBits(ctx)
+	bits, err := skillBits(ctx, s.db)
 	if err != nil {
 		return c, err
 	}
@@ -85,29 +85,15 @@ func prefixComma(parts []string) string {
 }
 
 // skillBits maps each skill to its bit in skills_mask.
-func (s *Store) skillBits(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.Query(ctx, "SELECT code, bit FROM skills")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var code string
-		var bit int
-		if err := rows.Scan(&code, &bit); err != nil {
-			return nil, err
-		}
-		out[code] = bit
-	}
-	return out, rows.Err()
+func skillBits(ctx context.Context, q querier) (map[string]int, error) {
+	return stringInts(ctx, q, "SELECT code, bit FROM skills")
 }
 
 // filterSQL resolves the filter's skill to its bit and builds the condition.
 func (s *Store) filterSQL(ctx context.Context, f Filter) (string, []any, error) {
 	bit := -1
 	if f.Skill != "" {
-		bits, err := s.skillBits(ctx)
+		bits, err := skillBits(ctx, s.db)
 		if err != nil {
 			return "", nil, err
 		}

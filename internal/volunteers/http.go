@@ -116,12 +116,7 @@ func formFromProfile(p Profile) *web.Form {
 
 func (h *handlers) renderProfile(w http.ResponseWriter, r *http.Request, status int, onboarding bool, f *web.Form, visibility string) {
 	ctx := r.Context()
-	skills, err := h.svc.store.Skills(ctx, false)
-	if err != nil {
-		h.rn.Error(w, r, http.StatusInternalServerError, err)
-		return
-	}
-	districts, err := h.svc.store.districtOptions(ctx)
+	skills, districts, err := h.svc.store.choices(ctx, false)
 	if err != nil {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return

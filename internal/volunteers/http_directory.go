@@ -85,12 +85,7 @@ func (h *handlers) directoryPage(w http.ResponseWriter, r *http.Request) {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	skills, err := h.svc.store.Skills(ctx, true)
-	if err != nil {
-		h.rn.Error(w, r, http.StatusInternalServerError, err)
-		return
-	}
-	districts, err := h.svc.store.districtOptions(ctx)
+	skills, districts, err := h.svc.store.choices(ctx, true)
 	if err != nil {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return

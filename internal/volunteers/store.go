@@ -110,6 +110,30 @@ func (s *Store) strings(ctx context.Context, query string, args ...any) ([]strin
 	return out, rows.Err()
 }
 
+// querier reads rows: the read pool (*db.DB) or a transaction (*db.Tx).
+type querier interface {
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// stringInts reads a query of (text, integer) rows into a map.
+func stringInts(ctx context.Context, q querier, query string, args ...any) (map[string]int, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
 // saveProfile writes the profile and replaces its lists, inside tx.
 func saveProfile(ctx context.Context, tx *db.Tx, p Profile, onboarded bool) error {
 	now := db.Now()
@@ -178,23 +202,17 @@ func skillsMaskTx(ctx context.Context, tx *db.Tx, skills []string) (int64, error
 	if len(skills) == 0 {
 		return 0, nil
 	}
-	rows, err := tx.Query(ctx, "SELECT code, bit FROM skills")
+	bits, err := skillBits(ctx, tx)
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
 	var mask int64
-	for rows.Next() {
-		var code string
-		var bit int
-		if err := rows.Scan(&code, &bit); err != nil {
-			return 0, err
-		}
+	for code, bit := range bits {
 		if slices.Contains(skills, code) {
 			mask |= 1 << bit
 		}
 	}
-	return mask, rows.Err()
+	return mask, nil
 }
 
 // Consents returns every consent row of a volunteer, newest first.
@@ -291,22 +309,8 @@ func refreshConsentsMask(ctx context.Context, tx *db.Tx, userID int64) error {
 // CountByDistrict counts volunteers with a profile in each district: an
 // aggregate, shown publicly.
 func (s *Store) CountByDistrict(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.Query(ctx, `SELECT district_code, COUNT(*) FROM volunteer_profiles
+	return stringInts(ctx, s.db, `SELECT district_code, COUNT(*) FROM volunteer_profiles
 		WHERE active = ? AND district_code IS NOT NULL GROUP BY district_code`, true)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var code string
-		var n int
-		if err := rows.Scan(&code, &n); err != nil {
-			return nil, err
-		}
-		out[code] = n
-	}
-	return out, rows.Err()
 }
 
 // CommunityInDistrict lists the display names of a district's volunteers who
@@ -317,6 +321,20 @@ func (s *Store) CommunityInDistrict(ctx context.Context, code string, limit int)
 		code, VisibilityCommunity, true, limit)
 	sort.Strings(names)
 	return names, err
+}
+
+// choices reads what the profile form and the directory's filters offer:
+// the skills (retired ones too when all) and the districts.
+func (s *Store) choices(ctx context.Context, all bool) ([]Skill, []districtOption, error) {
+	skills, err := s.Skills(ctx, all)
+	if err != nil {
+		return nil, nil, err
+	}
+	districts, err := s.districtOptions(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return skills, districts, nil
 }
 
 func (s *Store) districtOptions(ctx context.Context) ([]districtOption, error) {
