@@ -23,13 +23,14 @@ func TestOnboardingProfileAndConsents(t *testing.T) {
 			t.Fatalf("welcome page: %d", resp.StatusCode)
 		}
 		bad := url.Values{"display_name": {""}, "district": {"99"}, "phone": {"call me"}, "visibility": {"community"},
-			"skills": {"repair", "juggling"}, "interests": {"food"}, "availability": {"0:0", "9:9"}}
+			"skills": {"repair", "juggling"}, "interests": {"food"}, "availability": {"0:0", "9:9"}, "consents": {"newsletter"}}
 		resp, body := a.PostForm(t, c, "/welcome", bad.Encode())
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("bad profile: %d", resp.StatusCode)
 		}
 		for _, want := range []string{`href="#field-display_name"`, `href="#field-phone"`, `href="#field-skills"`,
-			`href="#field-availability"`, `value="call me"`, `id="theme-food" name="interests" value="food" checked`} {
+			`href="#field-availability"`, `value="call me"`, `id="theme-food" name="interests" value="food" checked`,
+			`name="consents" value="newsletter" checked`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("refused profile page lacks %s", want)
 			}

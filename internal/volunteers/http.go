@@ -127,7 +127,7 @@ func (h *handlers) renderProfile(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	checked := map[string]bool{}
-	for _, field := range []string{"skills", "interests", "languages", "availability"} {
+	for _, field := range []string{"skills", "interests", "languages", "availability", "consents"} {
 		for _, v := range f.Values[field] {
 			checked[field+":"+v] = true
 		}
