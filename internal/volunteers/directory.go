@@ -3,7 +3,6 @@ package volunteers
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -113,18 +112,14 @@ type Recipient struct {
 // Recipients lists every volunteer the filter selects, private profiles
 // included (messages reach them; directory pages do not show them).
 func (s *Store) Recipients(ctx context.Context, f Filter) ([]Recipient, error) {
-	where, args, err := s.filterSQL(ctx, f)
+	sel, err := s.Select(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	consent := func(purpose string) string {
-		return `EXISTS (SELECT 1 FROM consents c WHERE c.user_id = p.user_id AND c.purpose = '` + purpose +
-			`' AND c.version = ` + strconv.Itoa(PurposeVersion(purpose)) + ` AND c.withdrawn_at IS NULL)`
-	}
 	rows, err := s.db.Query(ctx, `SELECT p.user_id, p.display_name, u.language,
-		CASE WHEN `+consent("newsletter")+` THEN u.email ELSE '' END,
-		CASE WHEN `+consent("sms_alerts")+` THEN p.phone ELSE '' END
-		FROM volunteer_profiles p JOIN users u ON u.id = p.user_id WHERE `+where+` ORDER BY p.user_id`, args...)
+		CASE WHEN `+hasConsent("newsletter")+` THEN u.email ELSE '' END,
+		CASE WHEN `+hasConsent("sms_alerts")+` THEN p.phone ELSE '' END
+		FROM volunteer_profiles p JOIN users u ON u.id = p.user_id WHERE `+sel.where+` ORDER BY p.user_id`, sel.args...)
 	if err != nil {
 		return nil, err
 	}

@@ -29,23 +29,14 @@ type Counts struct {
 	BySkill    map[string]int
 }
 
-// Count computes the figures at a glance. Its two aggregates run side by
-// side on the read pool: each is a scan of the filtered volunteers.
-func (s *Store) Count(ctx context.Context, f Filter) (Counts, error) {
+// Count computes the figures at a glance in one pass over the selected
+// profiles: a count per district row, and a sum per skill bit.
+func (s *Store) Count(ctx context.Context, sel Selection) (Counts, error) {
 	c := Counts{ByDistrict: map[string]int{}, BySkill: map[string]int{}}
-	where, args, err := s.filterSQL(ctx, f)
-	if err != nil {
-		return c, err
-	}
-	bits, err := skillBits(ctx, s.db)
-	if err != nil {
-		return c, err
-	}
-	// One pass over the filtered profiles: a count per district row, and a
-	// sum per skill bit.
-	codes := make([]string, 0, len(bits))
-	sums := make([]string, 0, len(bits))
-	for code, bit := range bits {
+	where, args := sel.where, sel.args
+	codes := make([]string, 0, len(sel.bits))
+	sums := make([]string, 0, len(sel.bits))
+	for code, bit := range sel.bits {
 		codes = append(codes, code)
 		sums = append(sums, fmt.Sprintf("SUM(CASE WHEN (p.skills_mask & %d) <> 0 THEN 1 ELSE 0 END)", int64(1)<<bit))
 	}
@@ -89,33 +80,37 @@ func skillBits(ctx context.Context, q querier) (map[string]int, error) {
 	return stringInts(ctx, q, "SELECT code, bit FROM skills")
 }
 
-// filterSQL resolves the filter's skill to its bit and builds the condition.
-func (s *Store) filterSQL(ctx context.Context, f Filter) (string, []any, error) {
-	bit := -1
-	if f.Skill != "" {
-		bits, err := skillBits(ctx, s.db)
-		if err != nil {
-			return "", nil, err
-		}
-		if b, ok := bits[f.Skill]; ok {
-			bit = b
-		}
-	}
-	where, args := f.where(bit)
-	return where, args, nil
+// Selection is a filter turned into SQL, with the skill bits it was resolved
+// against: made once per request, then shared by the counts and the list.
+type Selection struct {
+	where string
+	args  []any
+	bits  map[string]int
 }
 
-var sharing = `EXISTS (SELECT 1 FROM consents c WHERE c.user_id = p.user_id AND c.purpose = 'share_with_organisers'
-	AND c.version = ` + strconv.Itoa(PurposeVersion("share_with_organisers")) + ` AND c.withdrawn_at IS NULL)`
-
-// Directory lists a page of community profiles matching the filter; limit 0
-// means all (for the export).
-func (s *Store) Directory(ctx context.Context, f Filter, limit, offset int) ([]DirectoryRow, int, error) {
-	where, args, err := s.filterSQL(ctx, f)
+// Select resolves the filter's skill to its bit and builds the condition.
+func (s *Store) Select(ctx context.Context, f Filter) (Selection, error) {
+	bits, err := skillBits(ctx, s.db)
 	if err != nil {
-		return nil, 0, err
+		return Selection{}, err
 	}
-	where += " AND p.visibility = 'community'"
+	bit := -1
+	if b, ok := bits[f.Skill]; ok && f.Skill != "" {
+		bit = b
+	}
+	where, args := f.where(bit)
+	return Selection{where: where, args: args, bits: bits}, nil
+}
+
+// hasConsent tests the profile's copy of its active consents.
+func hasConsent(purpose string) string {
+	return "(p.consents_mask & " + strconv.FormatInt(consentBit(purpose), 10) + ") <> 0"
+}
+
+// Directory lists a page of community profiles in the selection; limit 0
+// means all (for the export).
+func (s *Store) Directory(ctx context.Context, sel Selection, limit, offset int) ([]DirectoryRow, int, error) {
+	where, args := sel.where+" AND p.visibility = 'community'", sel.args
 	var total int
 	if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM volunteer_profiles p WHERE "+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -126,7 +121,7 @@ func (s *Store) Directory(ctx context.Context, f Filter, limit, offset int) ([]D
 		FROM volunteer_profiles p WHERE ` + where + ` ORDER BY p.display_name, p.user_id`
 	if limit > 0 {
 		q += " LIMIT ? OFFSET ?"
-		args = append(args, limit, offset)
+		args = append(args[:len(args):len(args)], limit, offset) // never write into sel.args
 	}
 	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
@@ -196,7 +191,7 @@ func (s *Store) fillChunk(ctx context.Context, out []DirectoryRow, index map[int
 		}
 	}
 	rows, err := s.db.Query(ctx, `SELECT p.user_id, u.email, p.phone FROM volunteer_profiles p JOIN users u ON u.id = p.user_id
-		WHERE p.user_id IN `+in+` AND `+sharing, ids...)
+		WHERE p.user_id IN `+in+` AND `+hasConsent("share_with_organisers"), ids...)
 	if err != nil {
 		return err
 	}

@@ -72,14 +72,19 @@ func (h *handlers) directoryPage(w http.ResponseWriter, r *http.Request) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	page = max(page, 1)
 	// The counts and the page are independent reads: run them together.
+	sel, err := h.svc.store.Select(ctx, flt)
+	if err != nil {
+		h.rn.Error(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	var counts Counts
 	var countErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		counts, countErr = h.svc.store.Count(ctx, flt)
+		counts, countErr = h.svc.store.Count(ctx, sel)
 	}()
-	rows, total, err := h.svc.store.Directory(ctx, flt, directoryPageSize, (page-1)*directoryPageSize)
+	rows, total, err := h.svc.store.Directory(ctx, sel, directoryPageSize, (page-1)*directoryPageSize)
 	<-done
 	if err = errors.Join(err, countErr); err != nil {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
@@ -126,7 +131,12 @@ func (h *handlers) exportCSV(w http.ResponseWriter, r *http.Request) {
 		h.rn.Error(w, r, http.StatusBadRequest, nil)
 		return
 	}
-	rows, _, err := h.svc.store.Directory(ctx, flt, 0, 0)
+	sel, err := h.svc.store.Select(ctx, flt)
+	if err != nil {
+		h.rn.Error(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	rows, _, err := h.svc.store.Directory(ctx, sel, 0, 0)
 	if err != nil {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return
