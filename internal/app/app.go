@@ -21,6 +21,7 @@ import (
 	"climatevolunteers/internal/demo"
 	"climatevolunteers/internal/districts"
 	"climatevolunteers/internal/home"
+	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/messages"
 	"climatevolunteers/internal/ops"
 	"climatevolunteers/internal/outbox"
@@ -99,7 +100,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 
 // LocaleSources lists every feature's translations.
 func LocaleSources() []fs.FS {
-	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales, volunteers.Locales, messages.Locales}
+	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales, volunteers.Locales, messages.Locales, initiatives.Locales}
 }
 
 // NewWithDB builds the handler over an open, migrated database (tests use it
@@ -115,6 +116,7 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 	nav := []web.NavItem{
 		{Key: "nav.home", Path: "/"},
+		{Key: "nav.initiatives", Path: "/initiatives"},
 		{Key: "nav.districts", Path: "/districts"},
 	}
 	rn, err := web.NewRenderer(cat, static, nav, log, cfg.Secure())
@@ -182,6 +184,13 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	messages.Register(r, rn, messageSvc, messages.Guards{User: guard.RequireUser, Coordinator: guard.RequireRole(auth.RoleCoordinator)})
+	initiativeSvc, err := initiatives.NewService(initiatives.Deps{DB: d, Districts: districtStore, People: volunteerSvc.Store(),
+		BaseURL: cfg.PublicURL(), DataDir: cfg.DataDir, Notify: worker.Notify, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	initiatives.Register(r, rn, initiativeSvc, initiatives.Guards{User: guard.RequireUser,
+		Moderator: guard.RequireRole(auth.RoleModerator), Coordinator: guard.RequireRole(auth.RoleCoordinator)})
 	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})
 	audit.Register(r, rn, d, admin)
 
@@ -199,7 +208,7 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	h := web.Chain(r,
 		web.Track(log, metrics),
 		web.SecureHeaders(cfg.Secure()),
-		web.LimitBody(cfg.MaxBodyBytes, func(w http.ResponseWriter, r *http.Request) {
+		web.LimitBody(cfg.MaxBodyBytes, cfg.MaxUploadBytes, func(w http.ResponseWriter, r *http.Request) {
 			rn.Error(w, r, http.StatusRequestEntityTooLarge, nil)
 		}),
 		crossOrigin,

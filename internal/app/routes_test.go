@@ -18,6 +18,7 @@ const (
 	signedIn                   // any signed-in account
 	adminOnly                  // administrators
 	coordinators               // coordinators and administrators
+	moderators                 // moderators and administrators
 )
 
 // routeCase says who may use a route and what they get. anon and allowed are
@@ -108,6 +109,7 @@ func testRoutesByRole(t *testing.T, e db.Engine) {
 		{"POST /admin/outbox/{id}/retry", "/admin/outbox/999999/retry", adminOnly, 403, 404, false},
 		{"GET /admin/audit", "/admin/audit", adminOnly, 303, 200, false},
 	}
+	cases = append(cases, initiativeRoutes(t, a)...)
 
 	covered := map[string]bool{}
 	for _, c := range cases {
@@ -145,7 +147,8 @@ func testRoutesByRole(t *testing.T, e db.Engine) {
 			}
 			want := c.allowed
 			if (c.access == adminOnly && r != auth.RoleAdmin) ||
-				(c.access == coordinators && r != auth.RoleAdmin && r != auth.RoleCoordinator) {
+				(c.access == coordinators && r != auth.RoleAdmin && r != auth.RoleCoordinator) ||
+				(c.access == moderators && r != auth.RoleAdmin && r != auth.RoleModerator) {
 				want = http.StatusForbidden
 			}
 			if got := do(cl).StatusCode; got != want {

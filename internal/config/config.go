@@ -24,6 +24,7 @@ type Config struct {
 	LogFormat       string // text or json
 	LogLevel        string // debug, info, warn, error
 	MaxBodyBytes    int64
+	MaxUploadBytes  int64 // largest multipart (file upload) body
 	ShutdownTimeout time.Duration
 	CityName        string
 	MetricsToken    string // when set, /metrics asks for it as a bearer token
@@ -51,6 +52,7 @@ var Settings = []Setting{
 	{"log-format", "CV_LOG_FORMAT", "text", "text or json"},
 	{"log-level", "CV_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"max-body-bytes", "CV_MAX_BODY_BYTES", "1048576", "largest request body accepted, in bytes"},
+	{"max-upload-bytes", "CV_MAX_UPLOAD_BYTES", "8388608", "largest file upload request accepted, in bytes (images are then limited to 5 MiB)"},
 	{"shutdown-timeout", "CV_SHUTDOWN_TIMEOUT", "30s", "how long requests in flight may take to finish on SIGTERM"},
 	{"city", "CV_CITY_NAME", "Paris", "name of the city this instance serves"},
 	{"metrics-token", "CV_METRICS_TOKEN", "", "when set, GET /metrics asks for Authorization: Bearer <token>"},
@@ -116,6 +118,9 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(*vals["max-body-bytes"], 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		return c, errors.New("max-body-bytes must be a whole number of at least 1024")
+	}
+	if c.MaxUploadBytes, err = strconv.ParseInt(*vals["max-upload-bytes"], 10, 64); err != nil || c.MaxUploadBytes < c.MaxBodyBytes {
+		return c, errors.New("max-upload-bytes must be a whole number no smaller than max-body-bytes")
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(*vals["shutdown-timeout"]); err != nil || c.ShutdownTimeout <= 0 {
 		return c, errors.New("shutdown-timeout must be a positive duration such as 30s")

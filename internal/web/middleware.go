@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"climatevolunteers/internal/web/i18n"
@@ -113,14 +114,19 @@ func SecureHeaders(hsts bool) Middleware {
 // LimitBody refuses bodies over limit bytes: at once when the declared length
 // is too large, and while reading otherwise (ParseForm then fails with an
 // *http.MaxBytesError, which Renderer.Error shows as 413).
-func LimitBody(limit int64, tooLarge http.HandlerFunc) Middleware {
+func LimitBody(limit, uploads int64, tooLarge http.HandlerFunc) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > limit {
+			max := limit
+			// File uploads are multipart; only they get the larger limit.
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") && uploads > limit {
+				max = uploads
+			}
+			if r.ContentLength > max {
 				tooLarge(w, r)
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			r.Body = http.MaxBytesReader(w, r.Body, max)
 			next.ServeHTTP(w, r)
 		})
 	}

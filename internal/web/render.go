@@ -128,8 +128,9 @@ func (rn *Renderer) funcs(lang string) template.FuncMap {
 }
 
 // Parse reads a feature's page template (which defines "title" and
-// "content") together with the layout and the shared partials.
-func (rn *Renderer) Parse(fsys fs.FS, file string) (*View, error) {
+// "content") together with the layout, the shared partials and the
+// feature's own partials, if any.
+func (rn *Renderer) Parse(fsys fs.FS, file string, partials ...string) (*View, error) {
 	v := &View{name: file, langs: map[string]*template.Template{}}
 	for _, lang := range i18n.Languages {
 		t := template.New("layout.html").Funcs(rn.funcs(lang))
@@ -137,7 +138,7 @@ func (rn *Renderer) Parse(fsys fs.FS, file string) (*View, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t, err = t.ParseFS(fsys, file); err != nil {
+		if t, err = t.ParseFS(fsys, append([]string{file}, partials...)...); err != nil {
 			return nil, fmt.Errorf("parse %s: %w", file, err)
 		}
 		v.langs[lang] = t
@@ -146,8 +147,8 @@ func (rn *Renderer) Parse(fsys fs.FS, file string) (*View, error) {
 }
 
 // MustParse is Parse for start-up wiring, where a broken template is a bug.
-func (rn *Renderer) MustParse(fsys fs.FS, file string) *View {
-	v, err := rn.Parse(fsys, file)
+func (rn *Renderer) MustParse(fsys fs.FS, file string, partials ...string) *View {
+	v, err := rn.Parse(fsys, file, partials...)
 	if err != nil {
 		panic(err)
 	}
@@ -237,7 +238,7 @@ type errorData struct {
 func errorKey(status int) string {
 	switch status {
 	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusMethodNotAllowed,
-		http.StatusRequestEntityTooLarge, http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return fmt.Sprintf("error.%d", status)
 	}
 	if status >= 500 {

@@ -42,24 +42,39 @@ func New(sources ...fs.FS) (*Catalog, error) {
 	}
 	for i, fsys := range sources {
 		for _, lang := range Languages {
-			file := path.Join("locales", lang+".json")
-			data, err := fs.ReadFile(fsys, file)
+			// A large feature may split its messages by part:
+			// locales/<part>.<lang>.json next to locales/<lang>.json.
+			parts, err := fs.Glob(fsys, path.Join("locales", "*."+lang+".json"))
 			if err != nil {
-				return nil, fmt.Errorf("catalog source %d: %w", i, err)
+				return nil, err
 			}
-			var m map[string]string
-			if err := json.Unmarshal(data, &m); err != nil {
-				return nil, fmt.Errorf("catalog source %d, %s: %w", i, file, err)
-			}
-			for k, v := range m {
-				if _, dup := c.messages[lang][k]; dup {
-					return nil, fmt.Errorf("catalog: key %q defined twice (%s)", k, lang)
+			for _, file := range append([]string{path.Join("locales", lang+".json")}, parts...) {
+				if err := c.load(fsys, file, lang); err != nil {
+					return nil, fmt.Errorf("catalog source %d: %w", i, err)
 				}
-				c.messages[lang][k] = v
 			}
 		}
 	}
 	return c, nil
+}
+
+func (c *Catalog) load(fsys fs.FS, file, lang string) error {
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return err
+	}
+	var m map[string]string
+	if err := json.Unmarshal(data, &m); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	for k, v := range m {
+		if _, dup := c.messages[lang][k]; dup {
+			return fmt.Errorf("key %q defined twice (%s, %s)", k, file, c.sources[k])
+		}
+		c.messages[lang][k] = v
+		c.sources[k] = file
+	}
+	return nil
 }
 
 // Has reports whether key exists in the default language.

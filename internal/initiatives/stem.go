@@ -1,0 +1,6 @@
+package initiatives
+
+import "strings"
+
+// stemText lower-cases s; French stemming comes next.
+func stemText(s string) string { return strings.ToLower(s) }

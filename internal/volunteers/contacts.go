@@ -1,0 +1,47 @@
+package volunteers
+
+import (
+	"context"
+	"strconv"
+	"strings"
+)
+
+// Contact is how to write to one account about something it takes part in
+// (an initiative it runs or follows): transactional mail, so no newsletter
+// consent is needed, but suspended accounts get nothing.
+type Contact struct {
+	UserID int64
+	Name   string // the profile's display name, or the account's
+	Email  string
+	Lang   string
+}
+
+// Contacts returns the contacts of the active accounts among ids, in id order.
+func (s *Store) Contacts(ctx context.Context, ids []int64) ([]Contact, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var in strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			in.WriteByte(',')
+		}
+		in.WriteString(strconv.FormatInt(id, 10))
+	}
+	rows, err := s.db.Query(ctx, `SELECT u.id, COALESCE(NULLIF(p.display_name, ''), u.display_name), u.email, u.language
+		FROM users u LEFT JOIN volunteer_profiles p ON p.user_id = u.id
+		WHERE u.id IN (`+in.String()+`) AND u.status = 'active' ORDER BY u.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Contact
+	for rows.Next() {
+		var c Contact
+		if err := rows.Scan(&c.UserID, &c.Name, &c.Email, &c.Lang); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
