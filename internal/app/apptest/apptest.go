@@ -39,7 +39,7 @@ func New(t testing.TB, e db.Engine, o Options) *App {
 	d := dbtest.Open(t, e)
 	cfg := config.Config{
 		Addr: "127.0.0.1:0", DataDir: t.TempDir(), LogFormat: "json", LogLevel: "debug",
-		MaxBodyBytes: 64 << 10, CityName: "Paris",
+		MaxBodyBytes: 64 << 10, MaxUploadBytes: 8 << 20, CityName: "Paris",
 	}
 	if o.Config != nil {
 		o.Config(&cfg)
