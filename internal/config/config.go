@@ -26,6 +26,7 @@ type Config struct {
 	MaxBodyBytes    int64
 	MaxUploadBytes  int64 // largest multipart (file upload) body
 	ShutdownTimeout time.Duration
+	DigestInterval  time.Duration // how often initiative updates are gathered into digest mails
 	CityName        string
 	MetricsToken    string // when set, /metrics asks for it as a bearer token
 	SMTPURL         string // smtp://user:pass@host:port?from=...; empty: mails go to the log and the admin outbox page
@@ -54,6 +55,7 @@ var Settings = []Setting{
 	{"max-body-bytes", "CV_MAX_BODY_BYTES", "1048576", "largest request body accepted, in bytes"},
 	{"max-upload-bytes", "CV_MAX_UPLOAD_BYTES", "8388608", "largest file upload request accepted, in bytes (images are then limited to 5 MiB)"},
 	{"shutdown-timeout", "CV_SHUTDOWN_TIMEOUT", "30s", "how long requests in flight may take to finish on SIGTERM"},
+	{"digest-interval", "CV_DIGEST_INTERVAL", "1h", "how often news from initiatives is gathered into one digest mail per person"},
 	{"city", "CV_CITY_NAME", "Paris", "name of the city this instance serves"},
 	{"metrics-token", "CV_METRICS_TOKEN", "", "when set, GET /metrics asks for Authorization: Bearer <token>"},
 	{"smtp-url", "CV_SMTP_URL", "", "smtp://user:pass@host:587?from=noreply@example.org to send mail (else mails are logged and shown to admins)"},
@@ -124,6 +126,9 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(*vals["shutdown-timeout"]); err != nil || c.ShutdownTimeout <= 0 {
 		return c, errors.New("shutdown-timeout must be a positive duration such as 30s")
+	}
+	if c.DigestInterval, err = time.ParseDuration(*vals["digest-interval"]); err != nil || c.DigestInterval < time.Second {
+		return c, errors.New("digest-interval must be a duration of at least 1s, such as 1h")
 	}
 	return c, c.Validate()
 }
