@@ -2,8 +2,19 @@ package initiatives
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
+
+	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/districts"
 )
 
 // Query selects public initiatives: the list page, the map, feeds, the API
@@ -16,7 +27,7 @@ type Query struct {
 	Near     *Point   // a point to measure distances from
 	RadiusKm float64  // with Near: only initiatives within this distance
 	Sort     string   // SortNewest (default), SortNearest (needs Near), SortJoined, SortRelevance (needs Text)
-	Limit    int      // page size; 0 means the default
+	Limit    int      // page size; 0 means DefaultLimit, at most MaxLimit
 	Offset   int      // page-number pagination (pages)
 	After    *Cursor  // keyset pagination (API, newest order): items after this one
 }
@@ -27,6 +38,17 @@ const (
 	SortNearest   = "nearest"
 	SortJoined    = "joined"
 	SortRelevance = "relevance"
+)
+
+// Sorts in the order the list page offers them.
+var Sorts = []string{SortRelevance, SortNewest, SortNearest, SortJoined}
+
+// Bounds of a query.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 200
+	MaxRadiusKm  = 50  // Paris is 18 km across: more is a typo
+	MaxText      = 200 // characters of a search
 )
 
 // Cursor marks a place in the newest-first order, for keyset pagination.
@@ -45,10 +67,416 @@ type Found struct {
 type Result struct {
 	Items []Found
 	Total int // every match, all pages together
+	// ByDistrict counts every match by district code ("" for initiatives
+	// without one): the map of the selection.
+	ByDistrict map[string]int
+	// Next is the cursor of the following page in the newest order; nil
+	// on the last page or in other orders.
+	Next *Cursor
+}
+
+// ErrCursorOrder: keyset pagination follows the newest order only.
+var ErrCursorOrder = errors.New("initiatives: a cursor needs the newest order")
+
+// earthRadiusKm is the mean radius used by the haversine distance.
+const earthRadiusKm = 6371.0088
+
+// kmPerDegree is the length of a degree of latitude (and of longitude at the
+// equator) on that sphere.
+const kmPerDegree = earthRadiusKm * math.Pi / 180
+
+// normalised fills defaults and drops what cannot apply, so that Find only
+// meets sensible queries: a radius without a point, nearest without a point
+// and relevance without words fall back.
+func (q Query) normalised() (Query, error) {
+	if q.Limit <= 0 {
+		q.Limit = DefaultLimit
+	}
+	q.Limit = min(q.Limit, MaxLimit)
+	q.Offset = max(q.Offset, 0)
+	if q.Near == nil || q.RadiusKm <= 0 {
+		q.RadiusKm = 0
+	}
+	switch q.Sort {
+	case "":
+		q.Sort = SortNewest
+	case SortNewest, SortJoined:
+	case SortNearest:
+		if q.Near == nil {
+			q.Sort = SortNewest
+		}
+	case SortRelevance:
+		if matchExpr(q.Text) == "" {
+			q.Sort = SortNewest
+		}
+	default:
+		return q, fmt.Errorf("initiatives: unknown sort %q", q.Sort)
+	}
+	if q.After != nil && q.Sort != SortNewest {
+		return q, ErrCursorOrder
+	}
+	return q, nil
+}
+
+// publicStatuses keeps the public statuses asked for; all of them when none
+// is asked, nothing when only non-public ones are.
+func publicStatuses(asked []Status) []any {
+	var out []any
+	for _, s := range []Status{Published, Paused} {
+		if len(asked) == 0 || slices.Contains(asked, s) {
+			out = append(out, string(s))
+		}
+	}
+	return out
+}
+
+// findSQL is a query split into the parts Find assembles: the FROM clause,
+// the conditions every match meets, and expressions for the selected
+// distance and the relevance order, each with its arguments in order.
+type findSQL struct {
+	from      string
+	fromArgs  []any
+	where     []string
+	whereArgs []any
+	dist      string // "0.0" without a point
+	distArgs  []any
+	rank      string // relevance order, best first; "" without words
+}
+
+func (f *findSQL) cond(c string, args ...any) {
+	f.where = append(f.where, c)
+	f.whereArgs = append(f.whereArgs, args...)
+}
+
+// build turns a normalised query into SQL for engine e.
+func build(e db.Engine, q Query, statuses []any) findSQL {
+	f := findSQL{from: "initiatives i", dist: "0.0"}
+	if match := matchExpr(q.Text); match != "" {
+		// Both engines hold the same stems (see reindex). SQLite's FTS5
+		// takes the quoted stems; PostgreSQL gets them as plain words,
+		// which plainto_tsquery can only AND together.
+		if e == db.Postgres {
+			f.from = "initiatives i CROSS JOIN plainto_tsquery('simple', ?) tq"
+			f.fromArgs = []any{stemText(q.Text)}
+			f.cond("i.search_vector @@ tq")
+			f.rank = "ts_rank(i.search_vector, tq) DESC"
+		} else {
+			f.from = "initiatives_fts JOIN initiatives i ON i.id = initiatives_fts.rowid"
+			f.cond("initiatives_fts MATCH ?", match)
+			// Title words weigh four times body words; bm25 is lower for
+			// better matches.
+			f.rank = "bm25(initiatives_fts, 4.0, 1.0)"
+		}
+	}
+	f.cond("i.status IN ("+placeholders(len(statuses))+")", statuses...)
+	f.cond("i.hidden = ?", false)
+	if q.Theme != "" {
+		f.cond("i.theme = ?", q.Theme)
+	}
+	if q.District != "" {
+		f.cond("i.district_code = ?", q.District)
+	}
+	if q.Near != nil {
+		f.dist, f.distArgs = distanceSQL(e, *q.Near)
+		if q.RadiusKm > 0 {
+			// The box lets the (status, hidden, geo_lat, geo_lon) index
+			// narrow the rows; the exact distance then decides.
+			minLat, maxLat, minLon, maxLon, lonBounded := box(*q.Near, q.RadiusKm)
+			f.cond("i.geo_lat BETWEEN ? AND ?", minLat, maxLat)
+			if lonBounded {
+				f.cond("i.geo_lon BETWEEN ? AND ?", minLon, maxLon)
+			}
+			f.cond(f.dist+" <= ?", append(slices.Clone(f.distArgs), q.RadiusKm)...)
+		}
+	}
+	return f
+}
+
+// distanceSQL is the haversine distance in km from p to each initiative's
+// point (geo_lat, geo_lon). Both engines have the functions it needs.
+func distanceSQL(e db.Engine, p Point) (string, []any) {
+	least := "min"
+	if e == db.Postgres {
+		least = "LEAST"
+	}
+	lat, lon := p.Lat*math.Pi/180, p.Lon*math.Pi/180
+	// The clamp keeps asin's argument at most 1 where rounding would push
+	// it over (antipodes), which PostgreSQL refuses.
+	return fmt.Sprintf("(%g * asin(sqrt(%s(1.0, sin((radians(i.geo_lat) - ?) / 2) * sin((radians(i.geo_lat) - ?) / 2)"+
+			" + ? * cos(radians(i.geo_lat)) * sin((radians(i.geo_lon) - ?) / 2) * sin((radians(i.geo_lon) - ?) / 2)))))",
+			2*earthRadiusKm, least),
+		[]any{lat, lat, math.Cos(lat), lon, lon}
+}
+
+// box is the latitude and longitude range holding every point within r km
+// of p, a little wider for rounding; lonBounded is false near the poles or
+// the antimeridian, where longitudes cannot be bounded simply.
+func box(p Point, r float64) (minLat, maxLat, minLon, maxLon float64, lonBounded bool) {
+	r *= 1.001
+	dLat := r / kmPerDegree
+	minLat, maxLat = p.Lat-dLat, p.Lat+dLat
+	far := math.Max(math.Abs(minLat), math.Abs(maxLat))
+	if far >= 89 {
+		return minLat, maxLat, 0, 0, false
+	}
+	dLon := r / (kmPerDegree * math.Cos(far*math.Pi/180))
+	minLon, maxLon = p.Lon-dLon, p.Lon+dLon
+	return minLat, maxLat, minLon, maxLon, minLon >= -180 && maxLon <= 180
+}
+
+// Haversine is the distance in km between two points.
+func Haversine(a, b Point) float64 {
+	la, lb := a.Lat*math.Pi/180, b.Lat*math.Pi/180
+	dLat, dLon := lb-la, (b.Lon-a.Lon)*math.Pi/180
+	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(la)*math.Cos(lb)*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * earthRadiusKm * math.Asin(math.Sqrt(math.Min(1, h)))
+}
+
+// orderBy is the ORDER BY of a sort; every order ends on the id so that
+// pages never overlap.
+func (f findSQL) orderBy(sort string) string {
+	switch sort {
+	case SortNearest:
+		return "dist, i.id"
+	case SortJoined:
+		return "i.participants DESC, i.published_at DESC, i.id DESC"
+	case SortRelevance:
+		return f.rank + ", i.published_at DESC, i.id DESC"
+	}
+	return "i.published_at DESC, i.id DESC"
 }
 
 // Find runs a query over visible initiatives only (never drafts, hidden or
-// rejected ones).
+// rejected ones). The page and the counts are independent reads, run side
+// by side.
 func (s *Store) Find(ctx context.Context, q Query) (Result, error) {
-	return Result{}, errors.New("initiatives: Find is being written")
+	q, err := q.normalised()
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{ByDistrict: map[string]int{}}
+	statuses := publicStatuses(q.Statuses)
+	if len(statuses) == 0 {
+		return res, nil
+	}
+	f := build(s.db.Engine, q, statuses)
+
+	var countErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		res.Total, countErr = s.count(ctx, f, res.ByDistrict)
+	}()
+	items, err := s.page(ctx, f, q)
+	<-done
+	if err = errors.Join(err, countErr); err != nil {
+		return Result{}, err
+	}
+	if len(items) > q.Limit {
+		items = items[:q.Limit]
+		if last := items[len(items)-1]; q.Sort == SortNewest && last.PublishedAt != nil {
+			res.Next = &Cursor{PublishedAt: *last.PublishedAt, ID: last.ID}
+		}
+	}
+	res.Items = items
+	return res, nil
+}
+
+// count fills byDistrict and returns the total.
+func (s *Store) count(ctx context.Context, f findSQL, byDistrict map[string]int) (int, error) {
+	args := append(slices.Clone(f.fromArgs), f.whereArgs...)
+	rows, err := s.db.Query(ctx, "SELECT COALESCE(i.district_code, ''), COUNT(*) FROM "+f.from+
+		" WHERE "+strings.Join(f.where, " AND ")+" GROUP BY i.district_code", args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	total := 0
+	for rows.Next() {
+		var code string
+		var n int
+		if err := rows.Scan(&code, &n); err != nil {
+			return 0, err
+		}
+		byDistrict[code] += n
+		total += n
+	}
+	return total, rows.Err()
+}
+
+// page reads up to Limit+1 items: the extra one tells whether a next page
+// exists.
+func (s *Store) page(ctx context.Context, f findSQL, q Query) ([]Found, error) {
+	where := slices.Clone(f.where)
+	args := append(slices.Clone(f.distArgs), f.fromArgs...)
+	args = append(args, f.whereArgs...)
+	if q.After != nil {
+		at := q.After.PublishedAt.UTC()
+		where = append(where, "(i.published_at < ? OR (i.published_at = ? AND i.id < ?))")
+		args = append(args, at, at, q.After.ID)
+	}
+	args = append(args, q.Limit+1, q.Offset)
+	rows, err := s.db.Query(ctx, "SELECT "+columns+", "+f.dist+" AS dist FROM "+f.from+
+		" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+f.orderBy(q.Sort)+" LIMIT ? OFFSET ?", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Found
+	for rows.Next() {
+		var fd Found
+		in, err := scanInitiative(withExtra{rows, []any{&fd.DistanceKm}})
+		if err != nil {
+			return nil, err
+		}
+		fd.Initiative = in
+		out = append(out, fd)
+	}
+	return out, rows.Err()
+}
+
+// withExtra scans the initiative's columns followed by extra ones.
+type withExtra struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.extra...)...) }
+
+// PageSize is how many initiatives a list page shows.
+const PageSize = DefaultLimit
+
+// maxPage keeps offsets far from overflow; nobody pages that far by hand.
+const maxPage = 100000
+
+// ParseQuery reads the list's GET form (q, theme, district, status, near,
+// lat, lon, radius, sort, page) against the city's districts. A value that
+// is not understood becomes a field error, with a catalog key, and is left
+// out of the query; the other filters still apply. Without an explicit sort
+// the list is by relevance when searching, else nearest first when a place
+// is given, else newest first.
+func ParseQuery(v url.Values, ds []districts.District) (Query, []FieldError) {
+	var errs []FieldError
+	add := func(field, key string) { errs = append(errs, FieldError{field, key}) }
+	get := func(k string) string { return strings.TrimSpace(v.Get(k)) }
+	centroid := func(code string) (Point, bool) {
+		for _, d := range ds {
+			if d.Code == code {
+				return Point{Lat: d.Lat, Lon: d.Lon}, true
+			}
+		}
+		return Point{}, false
+	}
+	q := Query{Limit: PageSize}
+
+	if t := get("q"); utf8.RuneCountInString(t) > MaxText {
+		add("q", "initiatives.find.error.text_long")
+	} else {
+		q.Text = t
+	}
+	if t := get("theme"); t != "" {
+		if slices.Contains(Themes, t) {
+			q.Theme = t
+		} else {
+			add("theme", "initiatives.find.error.theme")
+		}
+	}
+	if c := get("district"); c != "" {
+		if _, ok := centroid(c); ok {
+			q.District = c
+		} else {
+			add("district", "initiatives.find.error.district")
+		}
+	}
+	for _, s := range v["status"] {
+		switch st := Status(strings.TrimSpace(s)); st {
+		case Published, Paused:
+			if !slices.Contains(q.Statuses, st) {
+				q.Statuses = append(q.Statuses, st)
+			}
+		case "":
+		default:
+			add("status", "initiatives.find.error.status")
+		}
+	}
+
+	// The place: a district's centre, or coordinates, not both.
+	near, lat, lon := get("near"), get("lat"), get("lon")
+	switch {
+	case near != "" && (lat != "" || lon != ""):
+		add("near", "initiatives.find.error.near_both")
+	case near != "":
+		if p, ok := centroid(near); ok {
+			q.Near = &p
+		} else {
+			add("near", "initiatives.find.error.near")
+		}
+	case lat != "" || lon != "":
+		la, errLat := parseDecimal(lat)
+		lo, errLon := parseDecimal(lon)
+		switch {
+		case errLat != nil || la < -90 || la > 90:
+			add("lat", "initiatives.find.error.lat")
+		case errLon != nil || lo < -180 || lo > 180:
+			add("lon", "initiatives.find.error.lon")
+		default:
+			q.Near = &Point{Lat: la, Lon: lo}
+		}
+	}
+	if r := get("radius"); r != "" {
+		km, err := parseDecimal(r)
+		switch {
+		case err != nil || km <= 0 || km > MaxRadiusKm:
+			add("radius", "initiatives.find.error.radius")
+		case q.Near != nil:
+			q.RadiusKm = km
+		case near == "" && lat == "" && lon == "":
+			add("radius", "initiatives.find.error.radius_place")
+		}
+	}
+
+	switch s := get("sort"); s {
+	case "":
+		switch {
+		case matchExpr(q.Text) != "":
+			q.Sort = SortRelevance
+		case q.Near != nil:
+			q.Sort = SortNearest
+		default:
+			q.Sort = SortNewest
+		}
+	case SortNewest, SortJoined:
+		q.Sort = s
+	case SortRelevance:
+		// Relevance without words has no meaning; newest is what a
+		// visitor who just cleared the search box expects.
+		q.Sort = SortRelevance
+		if matchExpr(q.Text) == "" {
+			q.Sort = SortNewest
+		}
+	case SortNearest:
+		q.Sort = SortNewest
+		if q.Near != nil {
+			q.Sort = SortNearest
+		} else if near == "" && lat == "" && lon == "" {
+			add("sort", "initiatives.find.error.sort_place")
+		}
+	default:
+		add("sort", "initiatives.find.error.sort")
+		q.Sort = SortNewest
+	}
+
+	if p, err := strconv.Atoi(get("page")); err == nil && p > 1 {
+		q.Offset = (min(p, maxPage) - 1) * PageSize
+	}
+	return q, errs
+}
+
+// parseDecimal reads a number written with a point or a French comma.
+func parseDecimal(s string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
+	if err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		err = strconv.ErrSyntax
+	}
+	return f, err
 }

@@ -44,9 +44,11 @@ CREATE INDEX initiatives_public_joined ON initiatives (status, hidden, participa
 -- The moderation queue.
 CREATE INDEX initiatives_queue ON initiatives (status, submitted_at);
 
--- Full-text search: PostgreSQL's French configuration stems the title
--- (weight A), the summary (B) and the description (C); the store sets the
--- vector at each write.
+-- Full-text search: the title (weight A), the summary (B) and the
+-- description (C), stemmed by the store with the same French stemmer as on
+-- SQLite (accents folded, which the 'french' configuration does not do
+-- without the unaccent extension) and stored under the 'simple'
+-- configuration; the store sets the vector at each write.
 ALTER TABLE initiatives ADD COLUMN search_vector tsvector;
 CREATE INDEX initiatives_search ON initiatives USING GIN (search_vector);
 

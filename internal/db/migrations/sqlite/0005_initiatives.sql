@@ -45,8 +45,10 @@ CREATE INDEX initiatives_public_joined ON initiatives (status, hidden, participa
 CREATE INDEX initiatives_queue ON initiatives (status, submitted_at);
 
 -- Full-text search: the stemmed text of each initiative (rowid = its id),
--- written by the store because SQLite has no French stemmer of its own.
-CREATE VIRTUAL TABLE initiatives_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+-- written by the store because SQLite has no French stemmer of its own;
+-- the title apart from the summary and description (body), so that ranking
+-- weighs it more.
+CREATE VIRTUAL TABLE initiatives_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
 
 -- Who is linked to an initiative, one role each: owner and organiser run
 -- it, participant joined it, follower gets its updates. intro_consent_at
