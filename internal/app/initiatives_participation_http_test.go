@@ -15,8 +15,8 @@ import (
 	"climatevolunteers/internal/volunteers"
 )
 
-// publish proposes an initiative as author and has mod publish it.
-func publish(t *testing.T, a *apptest.App, author, mod *http.Client, title string) string {
+// partPublish proposes an initiative as author and has mod publish it.
+func partPublish(t *testing.T, a *apptest.App, author, mod *http.Client, title string) string {
 	t.Helper()
 	path := propose(t, a, author, proposal(title))
 	if resp, _ := a.PostForm(t, author, path+"/status", "action=submit"); resp.StatusCode != http.StatusSeeOther {
@@ -29,8 +29,8 @@ func publish(t *testing.T, a *apptest.App, author, mod *http.Client, title strin
 	return path
 }
 
-// signedInAs makes an account with a known address and signs it in.
-func signedInAs(t *testing.T, a *apptest.App, email string) *http.Client {
+// partUser makes an account with a known address and signs it in.
+func partUser(t *testing.T, a *apptest.App, email string) *http.Client {
 	t.Helper()
 	a.CreateUser(t, email, auth.RoleVolunteer)
 	c := a.Client(t)
@@ -38,8 +38,8 @@ func signedInAs(t *testing.T, a *apptest.App, email string) *http.Client {
 	return c
 }
 
-// expect posts a form and checks the status and, for redirects, the flash.
-func expect(t *testing.T, a *apptest.App, c *http.Client, path, form string, status int) string {
+// partPost posts a form and checks the status and, for redirects, the flash.
+func partPost(t *testing.T, a *apptest.App, c *http.Client, path, form string, status int) string {
 	t.Helper()
 	resp, body := a.PostForm(t, c, path, form)
 	if resp.StatusCode != status {
@@ -48,7 +48,7 @@ func expect(t *testing.T, a *apptest.App, c *http.Client, path, form string, sta
 	return body
 }
 
-func mailsFor(ms []outbox.Email, to string) []outbox.Email {
+func partMails(ms []outbox.Email, to string) []outbox.Email {
 	var out []outbox.Email
 	for _, m := range ms {
 		if m.To == to {
@@ -63,9 +63,9 @@ func TestTakingPartUpdatesAndDigest(t *testing.T) {
 		a := apptest.New(t, e, apptest.Options{Demo: true})
 		organiser, _ := a.ClientAs(t, auth.RoleVolunteer)
 		mod, _ := a.ClientAs(t, auth.RoleModerator)
-		path := publish(t, a, organiser, mod, "Atelier vélo de la rue Saint-Maur")
-		participant := signedInAs(t, a, "ada@example.org")
-		follower := signedInAs(t, a, "bob@example.org")
+		path := partPublish(t, a, organiser, mod, "Atelier vélo de la rue Saint-Maur")
+		participant := partUser(t, a, "ada@example.org")
+		follower := partUser(t, a, "bob@example.org")
 
 		// Visitors are invited to sign in; signed-in people get buttons.
 		if _, body := a.Get(t, a.Client(t), path); !strings.Contains(body, `href="/signin?next=`+path+`"`) {
@@ -77,15 +77,15 @@ func TestTakingPartUpdatesAndDigest(t *testing.T) {
 				t.Errorf("the page lacks %s", want)
 			}
 		}
-		expect(t, a, participant, path+"/join", "", http.StatusSeeOther)
-		expect(t, a, follower, path+"/follow", "", http.StatusSeeOther)
+		partPost(t, a, participant, path+"/join", "", http.StatusSeeOther)
+		partPost(t, a, follower, path+"/follow", "", http.StatusSeeOther)
 		_, body = a.Get(t, participant, path)
 		if !strings.Contains(body, "Vous participez à cette initiative") || !strings.Contains(body, `action="`+path+`/leave"`) ||
 			!strings.Contains(body, "1 participant·es, 1 abonné·es") {
 			t.Error("the page does not show the participation")
 		}
 		// Organisers cannot join their own; their page has the update form.
-		expect(t, a, organiser, path+"/join", "", http.StatusSeeOther)
+		partPost(t, a, organiser, path+"/join", "", http.StatusSeeOther)
 		_, body = a.Get(t, organiser, path)
 		if !strings.Contains(body, "Vous organisez cette initiative : vous n’avez pas à la rejoindre") {
 			t.Error("an organiser joining is not told why it is refused")
@@ -95,13 +95,13 @@ func TestTakingPartUpdatesAndDigest(t *testing.T) {
 		}
 
 		// Only organisers post; an overlong update comes back with its text.
-		expect(t, a, participant, path+"/updates", "body=Bonjour", http.StatusForbidden)
+		partPost(t, a, participant, path+"/updates", "body=Bonjour", http.StatusForbidden)
 		long := strings.Repeat("a", 5001)
-		body = expect(t, a, organiser, path+"/updates", url.Values{"body": {long}}.Encode(), http.StatusUnprocessableEntity)
+		body = partPost(t, a, organiser, path+"/updates", url.Values{"body": {long}}.Encode(), http.StatusUnprocessableEntity)
 		if !strings.Contains(body, long+"</textarea>") || !strings.Contains(body, `href="#field-body"`) {
 			t.Error("the refused update is not shown again with its error")
 		}
-		expect(t, a, organiser, path+"/updates", url.Values{"body": {"Samedi : **réparation** des freins"}}.Encode(), http.StatusSeeOther)
+		partPost(t, a, organiser, path+"/updates", url.Values{"body": {"Samedi : **réparation** des freins"}}.Encode(), http.StatusSeeOther)
 		_, body = a.Get(t, a.Client(t), path)
 		if !strings.Contains(body, "Samedi : <strong>réparation</strong> des freins") {
 			t.Error("the update is not on the page")
@@ -123,7 +123,7 @@ func TestTakingPartUpdatesAndDigest(t *testing.T) {
 		}
 		mails := a.Mails(t)[before:]
 		for _, to := range []string{"ada@example.org", "bob@example.org"} {
-			m := mailsFor(mails, to)
+			m := partMails(mails, to)
 			if len(m) != 1 || !strings.Contains(m[0].Text, "Samedi : **réparation** des freins") ||
 				!strings.Contains(m[0].Text, "https://cv.example"+path) {
 				t.Errorf("digest to %s: %+v", to, m)
@@ -134,8 +134,8 @@ func TestTakingPartUpdatesAndDigest(t *testing.T) {
 		}
 
 		// Leaving and unfollowing.
-		expect(t, a, follower, path+"/unfollow", "next=/my/updates", http.StatusSeeOther)
-		expect(t, a, participant, path+"/leave", "", http.StatusSeeOther)
+		partPost(t, a, follower, path+"/unfollow", "next=/my/updates", http.StatusSeeOther)
+		partPost(t, a, participant, path+"/leave", "", http.StatusSeeOther)
 		if _, body = a.Get(t, a.Client(t), path); !strings.Contains(body, "0 participant·es, 0 abonné·es") {
 			t.Error("counters after leaving")
 		}
@@ -147,30 +147,30 @@ func TestReportsHideUntilModeratorRestores(t *testing.T) {
 		a := apptest.New(t, e, apptest.Options{Demo: true})
 		organiser, _ := a.ClientAs(t, auth.RoleVolunteer)
 		mod, _ := a.ClientAs(t, auth.RoleModerator)
-		path := publish(t, a, organiser, mod, "Collecte de vêtements")
+		path := partPublish(t, a, organiser, mod, "Collecte de vêtements")
 		visitor := a.Client(t)
 
 		// A report needs a reason; a refused one keeps what was typed.
 		first, _ := a.ClientAs(t, auth.RoleVolunteer)
-		body := expect(t, a, first, path+"/report", "reason=", http.StatusUnprocessableEntity)
+		body := partPost(t, a, first, path+"/report", "reason=", http.StatusUnprocessableEntity)
 		if !strings.Contains(body, `href="#field-reason"`) || !strings.Contains(body, "<details class=\"report\" open>") {
 			t.Error("the refused report is not shown open with its error")
 		}
 		long := strings.Repeat("é", 501)
-		body = expect(t, a, first, path+"/report", url.Values{"reason": {long}}.Encode(), http.StatusUnprocessableEntity)
+		body = partPost(t, a, first, path+"/report", url.Values{"reason": {long}}.Encode(), http.StatusUnprocessableEntity)
 		if !strings.Contains(body, long+"</textarea>") {
 			t.Error("the overlong reason is lost")
 		}
-		expect(t, a, organiser, path+"/report", "reason=Moi", http.StatusUnprocessableEntity)
+		partPost(t, a, organiser, path+"/report", "reason=Moi", http.StatusUnprocessableEntity)
 
 		for i := range initiatives.DefaultReportThreshold {
 			c := first
 			if i > 0 {
 				c, _ = a.ClientAs(t, auth.RoleVolunteer)
 			}
-			expect(t, a, c, path+"/report", "reason=Publicit%C3%A9+d%C3%A9guis%C3%A9e", http.StatusSeeOther)
+			partPost(t, a, c, path+"/report", "reason=Publicit%C3%A9+d%C3%A9guis%C3%A9e", http.StatusSeeOther)
 			if i == 0 {
-				body = expect(t, a, c, path+"/report", "reason=Encore", http.StatusUnprocessableEntity)
+				body = partPost(t, a, c, path+"/report", "reason=Encore", http.StatusUnprocessableEntity)
 				if !strings.Contains(body, "Vous avez déjà signalé cette initiative") || !strings.Contains(body, "Encore</textarea>") {
 					t.Error("a second report is not refused clearly with the text kept")
 				}
@@ -187,7 +187,7 @@ func TestReportsHideUntilModeratorRestores(t *testing.T) {
 			t.Error("the hidden initiative is not in the moderation queue")
 		}
 		id := strings.TrimPrefix(path, "/initiatives/")
-		expect(t, a, mod, "/moderation/initiatives/"+id, "decision=approve", http.StatusSeeOther)
+		partPost(t, a, mod, "/moderation/initiatives/"+id, "decision=approve", http.StatusSeeOther)
 		if resp, _ := a.Get(t, visitor, path); resp.StatusCode != http.StatusOK {
 			t.Errorf("after the moderator restored it the visitor gets %d", resp.StatusCode)
 		}

@@ -29,12 +29,13 @@ type Membership struct {
 
 // lockInitiative reads an initiative for a change that depends on its state
 // and its counters. On PostgreSQL the row stays locked until the end of the
-// transaction, so concurrent joins, reports and moderation queue up on it;
+// transaction, so concurrent joins, reports and moderation queue up on it
+// (NO KEY: rows that merely reference it, like new updates, need not wait);
 // SQLite transactions are serialised by the single writer already.
 func lockInitiative(ctx context.Context, tx *db.Tx, id int64) (Initiative, error) {
 	q := "SELECT " + columns + " FROM initiatives i WHERE i.id = ?"
 	if tx.Engine() == db.Postgres {
-		q += " FOR UPDATE"
+		q += " FOR NO KEY UPDATE"
 	}
 	in, err := scanInitiative(tx.QueryRow(ctx, q, id))
 	if errors.Is(err, sql.ErrNoRows) {
