@@ -3,21 +3,27 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"climatevolunteers/internal/api"
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/db/dbtest"
+	"climatevolunteers/internal/demo"
 	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/initiatives"
+	vols "climatevolunteers/internal/volunteers"
 	"climatevolunteers/internal/web"
 	"climatevolunteers/internal/web/webtest"
 )
@@ -39,7 +45,7 @@ func TestDocumentIsValid(t *testing.T) {
 	if !strings.HasPrefix(doc.OpenAPI, "3.0") || !strings.Contains(doc.Info.Title, "Climate Volunteers") {
 		t.Errorf("openapi %q, title %q", doc.OpenAPI, doc.Info.Title)
 	}
-	for _, p := range []string{"/api/v1/districts", "/api/v1/districts/{code}"} {
+	for _, p := range []string{"/api/v1/districts", "/api/v1/districts/{code}", "/api/v1/initiatives", "/api/v1/initiatives/{id}"} {
 		if doc.Paths.Find(p) == nil {
 			t.Errorf("no path %s", p)
 		}
@@ -126,20 +132,101 @@ func TestAnswersMatchTheDocument(t *testing.T) {
 			if w.Code != c.want || !strings.Contains(w.Body.String(), c.body) {
 				t.Errorf("%s: %d, want %d with %s; body %s", c.path, w.Code, c.want, c.body, w.Body.String())
 			}
-			route, params, err := router.FindRoute(req)
-			if err != nil {
-				t.Fatalf("%s: no route in the document: %v", c.path, err)
-			}
-			in := &openapi3filter.ResponseValidationInput{
-				RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
-				Status:                 w.Code,
-				Header:                 w.Header(),
-				Options:                &openapi3filter.Options{IncludeResponseStatus: true},
-			}
-			in.SetBodyBytes(w.Body.Bytes())
-			if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
-				t.Errorf("%s: answer does not match the document: %v", c.path, err)
+			matchesDocument(t, router, req, w)
+		}
+	})
+}
+
+// matchesDocument checks one answer against the document.
+func matchesDocument(t *testing.T, router routers.Router, req *http.Request, w *httptest.ResponseRecorder) {
+	t.Helper()
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		t.Fatalf("%s: no route in the document: %v", req.URL, err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 w.Code,
+		Header:                 w.Header(),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	in.SetBodyBytes(w.Body.Bytes())
+	if err := openapi3filter.ValidateResponse(req.Context(), in); err != nil {
+		t.Errorf("%s: answer does not match the document: %v", req.URL, err)
+	}
+}
+
+// initiativeSite serves the initiatives' API over d, with every page open:
+// access rules are the app's route table's business, not the document's.
+func initiativeSite(t *testing.T, d *db.DB) (http.Handler, *web.Router) {
+	t.Helper()
+	rn := webtest.NewRenderer(t, districts.Locales, vols.Locales, initiatives.Locales)
+	svc, err := initiatives.NewService(initiatives.Deps{DB: d, Districts: districts.NewStore(d), People: vols.NewStore(d),
+		BaseURL: "https://volontaires.example", Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func(h http.Handler) http.Handler { return h }
+	r := web.NewRouter()
+	initiatives.Register(r, rn, svc, initiatives.Guards{User: open, Moderator: open, Coordinator: open})
+	api.Register(r)
+	return web.Chain(r, web.Track(slog.New(slog.DiscardHandler), nil)), r
+}
+
+// Every answer of the initiatives' API, errors included, matches the
+// document, over the demo's initiatives.
+func TestInitiativeAnswersMatchTheDocument(t *testing.T) {
+	doc := document(t)
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := demo.Load(ctx, d, demo.Options{Volunteers: 40, Initiatives: 60}); err != nil {
+			t.Fatal(err)
+		}
+		var visible, queued int64
+		d.QueryRow(ctx, "SELECT MIN(id) FROM initiatives WHERE status = 'published'").Scan(&visible)
+		d.QueryRow(ctx, "SELECT MIN(id) FROM initiatives WHERE status = 'submitted'").Scan(&queued)
+		if visible == 0 || queued == 0 {
+			t.Fatalf("demo lacks a published (%d) or submitted (%d) initiative", visible, queued)
+		}
+		h, r := initiativeSite(t, d)
+		for _, p := range r.Patterns() {
+			_, path, _ := strings.Cut(p, " ")
+			if strings.HasPrefix(path, "/api/v") && doc.Paths.Find(path) == nil {
+				t.Errorf("route %s is not in the OpenAPI document", p)
 			}
 		}
+		get := func(path string, want int, body string) string {
+			t.Helper()
+			req := httptest.NewRequest("GET", "http://localhost"+path, nil)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != want || !strings.Contains(w.Body.String(), body) {
+				t.Errorf("%s: %d, want %d with %s; body %.500s", path, w.Code, want, body, w.Body.String())
+			}
+			matchesDocument(t, router, req, w)
+			return w.Body.String()
+		}
+		first := get("/api/v1/initiatives?limit=5", 200, `"next_cursor": "`)
+		var page struct {
+			NextCursor string `json:"next_cursor"`
+		}
+		if err := json.Unmarshal([]byte(first), &page); err != nil {
+			t.Fatal(err)
+		}
+		get("/api/v1/initiatives?limit=5&cursor="+page.NextCursor, 200, `"initiatives": [`)
+		get("/api/v1/initiatives?limit=100", 200, `"next_cursor": null`)
+		get("/api/v1/initiatives?theme=waste&district=11&q=r%C3%A9parer", 200, `"initiatives"`)
+		get("/api/v1/initiatives?near=48.8591,2.3801&radius_km=3", 200, `"distance_km"`)
+		get("/api/v1/initiatives/"+strconv.FormatInt(visible, 10), 200, `"published_at"`)
+		get("/api/v1/initiatives/"+strconv.FormatInt(queued, 10), 404, `"error"`)
+		get("/api/v1/initiatives/999999", 404, `"error"`)
+		get("/api/v1/initiatives?limit=0", 400, `"error": "limit must be`)
+		get("/api/v1/initiatives?cursor=bm9wZQ", 400, `"error": "cursor`)
+		get("/api/v1/initiatives?theme=weather", 400, `"error": "unknown theme`)
+		get("/api/v1/initiatives?radius_km=2", 400, `"error": "radius_km needs near"`)
 	})
 }

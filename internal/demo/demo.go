@@ -13,6 +13,7 @@ import (
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/districts"
 	"climatevolunteers/internal/home"
+	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/volunteers"
 )
 
@@ -32,6 +33,10 @@ type Options struct {
 	// Volunteers is the number of fictitious volunteers (a few thousand for
 	// the demo; tests take fewer or none).
 	Volunteers int
+	// Initiatives is the number of local initiatives, run and joined by the
+	// demo volunteers (none without volunteers); 0 means
+	// initiatives.DefaultDemoInitiatives.
+	Initiatives int
 }
 
 // Load fills an empty database with the demo data. It never touches a
@@ -68,7 +73,24 @@ func Load(ctx context.Context, d *db.DB, o Options) (Outcome, error) {
 		for i, dist := range districts.Paris {
 			weights[i] = volunteers.DemoDistrict{Code: dist.Code, Population: dist.Population}
 		}
-		if err := volunteers.SeedDemo(ctx, tx, o.Volunteers, weights, auth.InsertDemoUser); err != nil {
+		// The volunteers' accounts are kept as they are made: initiatives
+		// need people to run and join them.
+		var people []int64
+		newUser := func(ctx context.Context, tx *db.Tx, email, lang string) (int64, error) {
+			id, err := auth.InsertDemoUser(ctx, tx, email, lang)
+			if err == nil {
+				people = append(people, id)
+			}
+			return id, err
+		}
+		if err := volunteers.SeedDemo(ctx, tx, o.Volunteers, weights, newUser); err != nil {
+			return err
+		}
+		count := o.Initiatives
+		if count == 0 {
+			count = initiatives.DefaultDemoInitiatives
+		}
+		if err := initiatives.SeedDemo(ctx, tx, count, districts.Paris, people); err != nil {
 			return err
 		}
 		now := time.Now().UTC()

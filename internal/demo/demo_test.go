@@ -3,10 +3,12 @@ package demo
 import (
 	"context"
 	"testing"
+	"time"
 
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/db/dbtest"
 	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/initiatives"
 )
 
 func TestLoadOnceOnly(t *testing.T) {
@@ -64,6 +66,119 @@ func TestLoadLeavesRealDataAlone(t *testing.T) {
 		ds, _ := districts.NewStore(d).List(ctx)
 		if len(ds) != 1 || ds[0].Name != "Centre-ville" {
 			t.Fatalf("real data changed: %+v", ds)
+		}
+	})
+}
+
+// The demo's initiatives: spread over the city, mostly public, each found
+// by its own title, with counters that match the member rows.
+func TestDemoInitiatives(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		start := time.Now()
+		if out, err := Load(ctx, d, Options{Volunteers: 300}); err != nil || out != Loaded {
+			t.Fatalf("load: %v err=%v", out, err)
+		}
+		t.Logf("demo with 300 volunteers loaded in %v", time.Since(start).Round(time.Millisecond))
+
+		byStatus := map[string]int{}
+		rows, err := d.Query(ctx, "SELECT status, COUNT(*) FROM initiatives GROUP BY status")
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for rows.Next() {
+			var s string
+			var n int
+			rows.Scan(&s, &n)
+			byStatus[s], total = n, total+n
+		}
+		rows.Close()
+		if total != initiatives.DefaultDemoInitiatives || byStatus["published"] < total*3/4 || byStatus["paused"] == 0 ||
+			byStatus["submitted"] == 0 || byStatus["draft"] != 0 {
+			t.Errorf("%d initiatives by status: %v", total, byStatus)
+		}
+		var districtsUsed, themes, owners, consenting, withPoint int
+		d.QueryRow(ctx, "SELECT COUNT(DISTINCT district_code), COUNT(DISTINCT theme), COUNT(lat) FROM initiatives").
+			Scan(&districtsUsed, &themes, &withPoint)
+		d.QueryRow(ctx, "SELECT COUNT(*), COUNT(intro_consent_at) FROM initiative_members WHERE role = 'owner'").Scan(&owners, &consenting)
+		if districtsUsed != 20 || themes != len(initiatives.Themes) || owners != total ||
+			consenting < total/3 || consenting > total*3/4 || withPoint < total/2 || withPoint == total {
+			t.Errorf("%d districts, %d themes, %d owners (%d consenting), %d with a point", districtsUsed, themes, owners, consenting, withPoint)
+		}
+		// More in the populous 15th than in the 1st.
+		var first, fifteenth int
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM initiatives WHERE district_code = '1'").Scan(&first)
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM initiatives WHERE district_code = '15'").Scan(&fifteenth)
+		if fifteenth <= first {
+			t.Errorf("%d initiatives in the 15th, %d in the 1st", fifteenth, first)
+		}
+
+		var mismatched, members int
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM initiatives i WHERE
+			i.participants <> (SELECT COUNT(*) FROM initiative_members m WHERE m.initiative_id = i.id AND m.role = 'participant') OR
+			i.followers <> (SELECT COUNT(*) FROM initiative_members m WHERE m.initiative_id = i.id AND m.role = 'follower')`).Scan(&mismatched)
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM initiative_members WHERE role IN ('participant', 'follower')").Scan(&members)
+		if mismatched != 0 || members < total {
+			t.Errorf("%d initiatives whose counters differ from their rows; %d participants and followers", mismatched, members)
+		}
+
+		// Every visible initiative is found by its title; ids gathered
+		// this way cover them all.
+		store := initiatives.NewStore(d)
+		all, err := store.Find(ctx, initiatives.Query{Limit: initiatives.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all.Total != byStatus["published"]+byStatus["paused"] {
+			t.Errorf("Find sees %d, want %d", all.Total, byStatus["published"]+byStatus["paused"])
+		}
+		var ids []int64
+		for q := (initiatives.Query{Limit: initiatives.MaxLimit}); ; {
+			res, err := store.Find(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range res.Items {
+				ids = append(ids, it.ID)
+			}
+			if res.Next == nil {
+				break
+			}
+			q.After = res.Next
+		}
+		unfound := 0
+		for _, id := range ids {
+			in, err := store.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := store.Find(ctx, initiatives.Query{Text: in.Title, Limit: initiatives.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, it := range res.Items {
+				found = found || it.ID == id
+			}
+			if !found {
+				unfound++
+				if unfound < 5 {
+					t.Errorf("initiative %d not found by its title %q", id, in.Title)
+				}
+			}
+		}
+		if unfound > 0 || len(ids) != all.Total {
+			t.Errorf("%d of %d visible initiatives not found by their titles; %d walked", unfound, all.Total, len(ids))
+		}
+
+		// The clusters: groups of one theme within a few hundred metres.
+		var near int
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM initiatives a JOIN initiatives b ON a.id < b.id AND a.theme = b.theme
+			AND a.status = 'published' AND b.status = 'published'
+			AND abs(a.geo_lat - b.geo_lat) < 0.004 AND abs(a.geo_lon - b.geo_lon) < 0.006`).Scan(&near)
+		if near < 20 {
+			t.Errorf("%d close pairs of similar initiatives, want clusters", near)
 		}
 	})
 }
