@@ -8,5 +8,7 @@ import (
 
 // initiativeFindRoutes are the route-by-role lines of the initiatives' find pages.
 func initiativeFindRoutes(t *testing.T, a *apptest.App) []routeCase {
-	return nil
+	return []routeCase{
+		{"GET /initiatives", "/initiatives", public, 200, 200, false},
+	}
 }
