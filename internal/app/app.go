@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -39,7 +40,9 @@ type App struct {
 	Handler http.Handler
 	Auth    *auth.Service
 	Worker  *outbox.Worker
-	mailer  outbox.Mailer
+	// Initiatives is exposed for its periodic digests and for tests.
+	Initiatives *initiatives.Service
+	mailer      outbox.Mailer
 }
 
 // NewLogger builds the process logger: text for people, JSON for collectors.
@@ -169,7 +172,12 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	auth.Register(r, rn, authSvc, sessions, guard, auth.DefaultLimits(), cfg.TrustProxy)
 	volunteerSvc := volunteers.NewService(d, authSvc)
 	authSvc.Landing = volunteerSvc.Landing
-	volunteerSvc.OnDelete = messages.EraseInbox
+	volunteerSvc.OnDelete = func(ctx context.Context, tx *db.Tx, userID int64) error {
+		if err := messages.EraseInbox(ctx, tx, userID); err != nil {
+			return err
+		}
+		return initiatives.EraseMemberships(ctx, tx, userID)
+	}
 	authSvc.OnSuspend = func(ctx context.Context, tx *db.Tx, userID int64, suspended bool) error {
 		return volunteers.SetActive(ctx, tx, userID, !suspended)
 	}
@@ -215,7 +223,8 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		web.Recover(log, rn.ServerError),
 		sessions.Middleware,
 	)
-	return &App{Config: cfg, DB: d, Log: log, Router: r, Handler: h, Auth: authSvc, Worker: worker, mailer: mailer}, nil
+	return &App{Config: cfg, DB: d, Log: log, Router: r, Handler: h, Auth: authSvc, Worker: worker,
+		Initiatives: initiativeSvc, mailer: mailer}, nil
 }
 
 // workerOptions: once mails really leave (SMTP), their bodies are erased
@@ -244,10 +253,13 @@ func mailDomain(cfg config.Config) string {
 	return "climatevolunteers.invalid"
 }
 
-// RunWorkers delivers the outbox until ctx ends, then returns once the job
-// in hand is finished.
+// RunWorkers delivers the outbox and sends the initiatives' digests until ctx
+// ends, then returns once the work in hand is finished.
 func (a *App) RunWorkers(ctx context.Context) error {
-	return a.Worker.Run(ctx)
+	digests := make(chan error, 1)
+	go func() { digests <- a.Initiatives.RunDigests(ctx, a.Config.DigestInterval) }()
+	err := a.Worker.Run(ctx)
+	return errors.Join(err, <-digests)
 }
 
 // Close releases the mailer's connection and the database.
