@@ -203,7 +203,11 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.rn.Render(w, r, http.StatusOK, h.views["show"], web.Page{Title: in.Title, Data: d})
+	page := web.Page{Title: in.Title, Data: d}
+	if rf, ok := r.Context().Value(refusedKey{}).(*refusedForm); ok {
+		page.Form = rf.form // a refused update or report: the title says so
+	}
+	h.rn.Render(w, r, http.StatusOK, h.views["show"], page)
 }
 
 // act applies an organiser's action from the initiative page.
