@@ -106,6 +106,11 @@ func TestDemoInitiatives(t *testing.T) {
 			consenting < total/3 || consenting > total*3/4 || withPoint < total/2 || withPoint == total {
 			t.Errorf("%d districts, %d themes, %d owners (%d consenting), %d with a point", districtsUsed, themes, owners, consenting, withPoint)
 		}
+		var duplicates int
+		d.QueryRow(ctx, "SELECT COUNT(*) - COUNT(DISTINCT title) FROM initiatives").Scan(&duplicates)
+		if duplicates != 0 {
+			t.Errorf("%d initiatives share a title with another", duplicates)
+		}
 		// More in the populous 15th than in the 1st.
 		var first, fifteenth int
 		d.QueryRow(ctx, "SELECT COUNT(*) FROM initiatives WHERE district_code = '1'").Scan(&first)

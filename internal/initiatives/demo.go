@@ -51,7 +51,7 @@ var demoKinds = []demoKind{
 			"Apprendre à rouler en ville en confiance, puis à entretenir son vélo : séances en petits groupes dans le quartier {q}."},
 		body: "## Pédaler mieux, plus longtemps\n\nL'atelier est ouvert chaque {jour} à {heure}, au {n} {rue}.\n\n- réglage des freins et des vitesses, réparation de crevaisons\n- pièces d'occasion récupérées et remises en état\n- séances de remise en selle pour celles et ceux qui n'osent pas encore\n\nUn trajet de 5 km fait à vélo plutôt qu'en voiture évite environ 1 kg de CO2e (voiture à essence : environ 0,21 kgCO2e par km ; source : ADEME, Base Empreinte)."},
 	{theme: "waste", weight: 10,
-		titles: []string{"Composteur de quartier {q}", "Compost collectif, {rue}", "Lombricompostage en immeuble — quartier {q}"},
+		titles: []string{"Composteur du quartier {q}", "Compost collectif, {rue}", "Lombricompostage en immeuble — quartier {q}"},
 		summaries: []string{
 			"Un bac de compost partagé où les habitants déposent leurs épluchures ; le compost mûr nourrit les jardins et les pieds d'arbres du quartier.",
 			"Réduire la poubelle d'un tiers en compostant les déchets de cuisine de l'immeuble : formation, bacs et suivi par des voisins référents."},
@@ -251,8 +251,9 @@ func SeedDemo(ctx context.Context, tx *db.Tx, n int, ds []districts.District, pe
 		order[i] = i
 	}
 	now := db.Now()
+	used := map[string]bool{}
 	for i, s := range specs {
-		if err := seedOne(ctx, tx, rng, i, s, known, people, order, now); err != nil {
+		if err := seedOne(ctx, tx, rng, i, s, known, used, people, order, now); err != nil {
 			return fmt.Errorf("demo initiative %d: %w", i+1, err)
 		}
 	}
@@ -281,26 +282,39 @@ func jitter(rng *rand.Rand, p Point, sdKm float64) Point {
 	return Point{Lat: p.Lat + rng.NormFloat64()*sdKm/kmPerDegLat, Lon: p.Lon + rng.NormFloat64()*sdKm/kmPerDegLon}
 }
 
-func seedOne(ctx context.Context, tx *db.Tx, rng *rand.Rand, i int, s demoSpec, known func(string) bool,
+func seedOne(ctx context.Context, tx *db.Tx, rng *rand.Rand, i int, s demoSpec, known func(string) bool, used map[string]bool,
 	people []int64, order []int, now time.Time) error {
+	fixedStreet := s.street >= 0
 	k := demoKinds[s.kind]
 	place := demoPlaces[s.district.Code]
-	street, quartier := "rue de la République", s.district.Name
-	if len(place.streets) > 0 {
-		if s.street < 0 {
-			s.street = rng.IntN(len(place.streets))
+	// Two initiatives with the same title look like a bug, not a demo:
+	// draw the place words again (never a cluster's street) until the
+	// title is new.
+	var fill func(string) string
+	var title, street, number string
+	for try := 0; try < 10 && (title == "" || used[title]); try++ {
+		quartier := s.district.Name
+		street = "rue de la République"
+		if n := len(place.streets); n > 0 {
+			st := s.street
+			if st < 0 || try > 0 && !fixedStreet {
+				st = rng.IntN(n)
+			}
+			street = place.streets[st%n]
 		}
-		street = place.streets[s.street%len(place.streets)]
-	}
-	if len(place.quartiers) > 0 {
-		if s.quartier < 0 {
-			s.quartier = rng.IntN(len(place.quartiers))
+		if n := len(place.quartiers); n > 0 {
+			q := s.quartier
+			if q < 0 || try > 0 {
+				q = rng.IntN(n)
+			}
+			quartier = place.quartiers[q%n]
 		}
-		quartier = place.quartiers[s.quartier%len(place.quartiers)]
+		number = strconv.Itoa(1 + rng.IntN(120))
+		fill = strings.NewReplacer("{q}", quartier, "{rue}", street, "{n}", number,
+			"{jour}", demoDays[rng.IntN(len(demoDays))], "{heure}", demoHours[rng.IntN(len(demoHours))]).Replace
+		title = fill(k.titles[rng.IntN(len(k.titles))])
 	}
-	number := strconv.Itoa(1 + rng.IntN(120))
-	fill := strings.NewReplacer("{q}", quartier, "{rue}", street, "{n}", number,
-		"{jour}", demoDays[rng.IntN(len(demoDays))], "{heure}", demoHours[rng.IntN(len(demoHours))]).Replace
+	used[title] = true
 
 	// The life so far: most published, some paused or archived, a few
 	// waiting for a moderator (recent, so the queue looks current).
@@ -325,7 +339,7 @@ func seedOne(ctx context.Context, tx *db.Tx, rng *rand.Rand, i int, s demoSpec, 
 		submitted = now.Add(-time.Minute)
 	}
 
-	in := Input{Title: fill(k.titles[rng.IntN(len(k.titles))]), Summary: fill(k.summaries[rng.IntN(len(k.summaries))]),
+	in := Input{Title: title, Summary: fill(k.summaries[rng.IntN(len(k.summaries))]),
 		Description: fill(k.body) + demoFooter, Theme: k.theme, DistrictCode: s.district.Code,
 		Address: number + " " + street + ", " + postcode(s.district.Code) + " Paris",
 		Contact: fmt.Sprintf("equipe-%03d@demo.invalid", i+1)}
