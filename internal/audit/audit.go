@@ -31,6 +31,9 @@ const (
 	ActionUserReinstated  = "admin.user_reinstated"
 	ActionDataExport      = "data.export"
 	ActionAccountDeleted  = "data.account_deleted"
+	// Initiatives: moderation decisions and introductions by coordinators.
+	ActionInitiativeDecision     = "initiatives.decision"
+	ActionInitiativeIntroduction = "initiatives.introduction"
 )
 
 // actions lists every known action, in the order the filter offers them.
@@ -38,6 +41,7 @@ var actions = []string{
 	ActionSignin, ActionSigninFailed, ActionSignout, ActionSignup,
 	ActionPasswordChanged, ActionPasswordReset, ActionEmailChanged, ActionSessionsRevoked,
 	ActionRoleChanged, ActionUserSuspended, ActionUserReinstated, ActionDataExport, ActionAccountDeleted,
+	ActionInitiativeDecision, ActionInitiativeIntroduction,
 }
 
 // Actions returns the known actions.

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"climatevolunteers/internal/audit"
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/volunteers"
 )
@@ -67,6 +68,10 @@ func (s *Service) Decide(ctx context.Context, mod Actor, id int64, decision, mes
 		}
 		did, err := insertDecision(ctx, tx, id, mod.UserID, decision, message, now)
 		if err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: mod.UserID, Action: audit.ActionInitiativeDecision,
+			TargetType: "initiative", TargetID: strconv.FormatInt(id, 10), Detail: decision}); err != nil {
 			return err
 		}
 		key := "initiative:" + strconv.FormatInt(id, 10) + ":decision:" + strconv.FormatInt(did, 10)

@@ -26,3 +26,6 @@ func CanEdit(a Actor, memberRole string, in Initiative) bool { return canEdit(a,
 func CanSee(a Actor, memberRole string, in Initiative) bool {
 	return in.Visible() || Organises(memberRole) || canModerate(a)
 }
+
+// canIntroduce: coordinators and admins introduce organisers to each other.
+func canIntroduce(a Actor) bool { return a.Role == "coordinator" || a.Role == "admin" }

@@ -612,4 +612,3 @@ type Introduced struct {
 }
 
 // canCoordinate: coordinators and admins see the board and introduce.
-func canIntroduce(a Actor) bool { return a.Role == "coordinator" || a.Role == "admin" }

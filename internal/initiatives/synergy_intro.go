@@ -15,7 +15,7 @@ import (
 )
 
 // ActionIntroduction is the audit action of an introduction.
-const ActionIntroduction = "initiatives.introduction"
+const ActionIntroduction = audit.ActionInitiativeIntroduction
 
 // introParty is an initiative of an introduction and the organisers who
 // accept to be introduced, with their addresses.
