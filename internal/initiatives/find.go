@@ -2,7 +2,6 @@ package initiatives
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -131,16 +130,17 @@ func publicStatuses(asked []Status) []any {
 }
 
 // findSQL is a query split into the parts Find assembles: the FROM clause,
-// the conditions every match meets, and expressions for the selected
-// distance and the relevance order, each with its arguments in order.
+// the conditions every match meets, and the sort keys that need an
+// expression (distance, relevance), each with its arguments in order.
 type findSQL struct {
 	from      string
 	fromArgs  []any
 	where     []string
 	whereArgs []any
-	dist      string // "0.0" without a point
-	distArgs  []any
-	rank      string // relevance order, best first; "" without words
+	near      string // distance key from Query.Near, "" without a point
+	nearArgs  []any
+	rank      string // relevance, "" without words
+	rankDesc  bool   // a higher rank is better (PostgreSQL)
 }
 
 func (f *findSQL) cond(c string, args ...any) {
@@ -150,7 +150,7 @@ func (f *findSQL) cond(c string, args ...any) {
 
 // build turns a normalised query into SQL for engine e.
 func build(e db.Engine, q Query, statuses []any) findSQL {
-	f := findSQL{from: "initiatives i", dist: "0.0"}
+	f := findSQL{from: "initiatives i"}
 	if match := matchExpr(q.Text); match != "" {
 		// Both engines hold the same stems (see reindex). SQLite's FTS5
 		// takes the quoted stems; PostgreSQL gets them as plain words,
@@ -159,7 +159,7 @@ func build(e db.Engine, q Query, statuses []any) findSQL {
 			f.from = "initiatives i CROSS JOIN plainto_tsquery('simple', ?) tq"
 			f.fromArgs = []any{stemText(q.Text)}
 			f.cond("i.search_vector @@ tq")
-			f.rank = "ts_rank(i.search_vector, tq) DESC"
+			f.rank, f.rankDesc = "ts_rank(i.search_vector, tq)", true
 		} else {
 			f.from = "initiatives_fts JOIN initiatives i ON i.id = initiatives_fts.rowid"
 			f.cond("initiatives_fts MATCH ?", match)
@@ -177,7 +177,7 @@ func build(e db.Engine, q Query, statuses []any) findSQL {
 		f.cond("i.district_code = ?", q.District)
 	}
 	if q.Near != nil {
-		f.dist, f.distArgs = distanceSQL(e, *q.Near)
+		f.near, f.nearArgs = nearKey(*q.Near)
 		if q.RadiusKm > 0 {
 			// The box lets the (status, hidden, geo_lat, geo_lon) index
 			// narrow the rows; the exact distance then decides.
@@ -186,25 +186,21 @@ func build(e db.Engine, q Query, statuses []any) findSQL {
 			if lonBounded {
 				f.cond("i.geo_lon BETWEEN ? AND ?", minLon, maxLon)
 			}
-			f.cond(f.dist+" <= ?", append(slices.Clone(f.distArgs), q.RadiusKm)...)
+			half := math.Sin(q.RadiusKm / earthRadiusKm / 2)
+			f.cond(f.near+" <= ?", append(slices.Clone(f.nearArgs), half*half)...)
 		}
 	}
 	return f
 }
 
-// distanceSQL is the haversine distance in km from p to each initiative's
-// point (geo_lat, geo_lon). Both engines have the functions it needs.
-func distanceSQL(e db.Engine, p Point) (string, []any) {
-	least := "min"
-	if e == db.Postgres {
-		least = "LEAST"
-	}
+// nearKey is the haversine term sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2) from
+// p to each initiative's point: it grows with the distance, so it orders
+// and bounds exactly as the distance would, without the square root and
+// arcsine per row (the distances shown are computed for the page alone).
+func nearKey(p Point) (string, []any) {
 	lat, lon := p.Lat*math.Pi/180, p.Lon*math.Pi/180
-	// The clamp keeps asin's argument at most 1 where rounding would push
-	// it over (antipodes), which PostgreSQL refuses.
-	return fmt.Sprintf("(%g * asin(sqrt(%s(1.0, sin((radians(i.geo_lat) - ?) / 2) * sin((radians(i.geo_lat) - ?) / 2)"+
-			" + ? * cos(radians(i.geo_lat)) * sin((radians(i.geo_lon) - ?) / 2) * sin((radians(i.geo_lon) - ?) / 2)))))",
-			2*earthRadiusKm, least),
+	return "(sin((radians(i.geo_lat) - ?) / 2) * sin((radians(i.geo_lat) - ?) / 2)" +
+			" + ? * cos(radians(i.geo_lat)) * sin((radians(i.geo_lon) - ?) / 2) * sin((radians(i.geo_lon) - ?) / 2))",
 		[]any{lat, lat, math.Cos(lat), lon, lon}
 }
 
@@ -232,18 +228,45 @@ func Haversine(a, b Point) float64 {
 	return 2 * earthRadiusKm * math.Asin(math.Sqrt(math.Min(1, h)))
 }
 
-// orderBy is the ORDER BY of a sort; every order ends on the id so that
-// pages never overlap.
-func (f findSQL) orderBy(sort string) string {
+// keys are the columns the page's first step selects for a sort, besides
+// the id, and their arguments. Only what the order needs: for the newest
+// and most joined orders, an index then holds every column read.
+func (f findSQL) keys(sort string) (string, []any) {
 	switch sort {
 	case SortNearest:
-		return "dist, i.id"
+		return ", " + f.near + " AS near", f.nearArgs
 	case SortJoined:
-		return "i.participants DESC, i.published_at DESC, i.id DESC"
+		return ", i.participants AS joined", nil
 	case SortRelevance:
-		return f.rank + ", i.published_at DESC, i.id DESC"
+		return ", " + f.rank + " AS rnk, i.published_at AS pub", nil
 	}
-	return "i.published_at DESC, i.id DESC"
+	return ", i.published_at AS pub", nil
+}
+
+// orderBy is the ORDER BY of a sort over the page's keys (prefix "k.") or
+// the tables (""); every order ends on the id so that pages never overlap.
+// Ties in joins go to the latest created.
+func (f findSQL) orderBy(sort, prefix string) string {
+	col := func(name, table string) string {
+		if prefix != "" {
+			return prefix + name
+		}
+		return table
+	}
+	id := col("id", "i.id")
+	switch sort {
+	case SortNearest:
+		return col("near", "near") + ", " + id
+	case SortJoined:
+		return col("joined", "i.participants") + " DESC, " + id + " DESC"
+	case SortRelevance:
+		dir := ""
+		if f.rankDesc {
+			dir = " DESC"
+		}
+		return col("rnk", "rnk") + dir + ", " + col("pub", "i.published_at") + " DESC, " + id + " DESC"
+	}
+	return col("pub", "i.published_at") + " DESC, " + id + " DESC"
 }
 
 // Find runs a query over visible initiatives only (never drafts, hidden or
@@ -305,10 +328,13 @@ func (s *Store) count(ctx context.Context, f findSQL, byDistrict map[string]int)
 }
 
 // page reads up to Limit+1 items: the extra one tells whether a next page
-// exists.
+// exists. It first orders the matches' ids and sort keys alone, then reads
+// the page's rows: sorting thousands of whole rows, descriptions included,
+// would cost more than the rest of the page.
 func (s *Store) page(ctx context.Context, f findSQL, q Query) ([]Found, error) {
 	where := slices.Clone(f.where)
-	args := append(slices.Clone(f.distArgs), f.fromArgs...)
+	keys, args := f.keys(q.Sort)
+	args = append(slices.Clone(args), f.fromArgs...)
 	args = append(args, f.whereArgs...)
 	if q.After != nil {
 		at := q.After.PublishedAt.UTC()
@@ -316,32 +342,27 @@ func (s *Store) page(ctx context.Context, f findSQL, q Query) ([]Found, error) {
 		args = append(args, at, at, q.After.ID)
 	}
 	args = append(args, q.Limit+1, q.Offset)
-	rows, err := s.db.Query(ctx, "SELECT "+columns+", "+f.dist+" AS dist FROM "+f.from+
-		" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+f.orderBy(q.Sort)+" LIMIT ? OFFSET ?", args...)
+	rows, err := s.db.Query(ctx, "SELECT "+columns+" FROM (SELECT i.id AS id"+keys+" FROM "+f.from+
+		" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+f.orderBy(q.Sort, "")+" LIMIT ? OFFSET ?) k"+
+		" JOIN initiatives i ON i.id = k.id ORDER BY "+f.orderBy(q.Sort, "k."), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Found
 	for rows.Next() {
-		var fd Found
-		in, err := scanInitiative(withExtra{rows, []any{&fd.DistanceKm}})
+		in, err := scanInitiative(rows)
 		if err != nil {
 			return nil, err
 		}
-		fd.Initiative = in
+		fd := Found{Initiative: in}
+		if q.Near != nil {
+			fd.DistanceKm = Haversine(*q.Near, in.Geo)
+		}
 		out = append(out, fd)
 	}
 	return out, rows.Err()
 }
-
-// withExtra scans the initiative's columns followed by extra ones.
-type withExtra struct {
-	rows  *sql.Rows
-	extra []any
-}
-
-func (w withExtra) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.extra...)...) }
 
 // PageSize is how many initiatives a list page shows.
 const PageSize = DefaultLimit
