@@ -39,7 +39,7 @@ CREATE TABLE initiatives (
 CREATE INDEX initiatives_public ON initiatives (status, hidden, published_at, id);
 CREATE INDEX initiatives_public_theme ON initiatives (status, hidden, theme, published_at);
 CREATE INDEX initiatives_public_district ON initiatives (status, hidden, district_code, published_at);
-CREATE INDEX initiatives_public_geo ON initiatives (status, hidden, geo_lat, geo_lon);
+CREATE INDEX initiatives_public_geo ON initiatives (status, hidden, geo_lat, geo_lon, district_code);
 CREATE INDEX initiatives_public_joined ON initiatives (status, hidden, participants, id);
 -- The moderation queue.
 CREATE INDEX initiatives_queue ON initiatives (status, submitted_at);
