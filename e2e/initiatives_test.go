@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,57 @@ func TestInitiativeJourney(t *testing.T) {
 }
 
 // initiativeJourneyContinues is the participant's side: search, map, join,
-// and the organiser's update.
+// and the organiser's update, in the app and in the digest mail.
 func initiativeJourneyContinues(t *testing.T, base, path, title string, organiser, participant context.Context, mail *smtptest.Server, participantEmail string) {
+	t.Helper()
+	navigate(participant, t, base+"/initiatives")
+	runAxe(participant, t)
+	// Plural and unaccented words find the singular title (French stemming).
+	fillField(participant, t, "#field-q", "composts vignoles")
+	if status := submit(participant, t, `form.filters button.primary`); status != http.StatusOK {
+		t.Fatalf("the search: status %d", status)
+	}
+	card := fmt.Sprintf(`[...document.querySelectorAll("li.card")].find(li => li.querySelector('h3 a[href=%q]'))`, path)
+	if !evalJS[bool](participant, t, "!!"+card) {
+		t.Fatalf("the search for %q does not list %s; results: %q", "composts vignoles", path, textOf(participant, t, "main"))
+	}
+	// On the map: the card's number is one of the markers.
+	number := evalJS[string](participant, t, `(`+card+`.querySelector("dl dd:last-of-type")?.textContent ?? "").trim()`)
+	markers := evalJS[[]string](participant, t, `[...document.querySelectorAll("svg .map-markers circle title")].map(e => e.textContent)`)
+	if number == "" || !slices.Contains(markers, number) {
+		t.Errorf("the map's markers %q do not include the initiative's number %q", markers, number)
+	}
+	runAxe(participant, t)
+
+	// Join it.
+	if status := navigate(participant, t, base+path); status != http.StatusOK {
+		t.Fatalf("the initiative's page: %d", status)
+	}
+	submit(participant, t, `form[action="`+path+`/join"] button`)
+	if !evalJS[bool](participant, t, `!!document.querySelector('form[action="`+path+`/leave"]')`) {
+		t.Fatalf("after joining there is no way to leave: %q", textOf(participant, t, ".flash"))
+	}
+	runAxe(participant, t)
+
+	// The organiser posts news.
+	const news = "Premier retournement du compost samedi à 10 h, venez avec des gants."
+	navigate(organiser, t, base+path)
+	fillField(organiser, t, "#field-body", news)
+	submit(organiser, t, `form[action="`+path+`/updates"] button.primary`)
+	if !strings.Contains(textOf(organiser, t, "main"), news) {
+		t.Errorf("the organiser's page does not show the news")
+	}
+	runAxe(organiser, t)
+
+	// The participant reads it in the app and in the digest.
+	navigate(participant, t, base+"/my/updates")
+	if !strings.Contains(textOf(participant, t, "main"), news) {
+		t.Errorf("the participant's news page does not show the update")
+	}
+	runAxe(participant, t)
+	m := waitForMail(t, mail, participantEmail, func(m smtptest.Message) bool { return strings.Contains(m.Text, "retournement du compost") }, 15*time.Second)
+	if !strings.Contains(m.Text, title) {
+		t.Errorf("the digest does not name the initiative:\n%s", m.Text)
+	}
+	assertNoConsoleErrors(participant, t)
 }
