@@ -147,3 +147,59 @@ func initiativeJourneyContinues(t *testing.T, base, path, title string, organise
 	}
 	assertNoConsoleErrors(participant, t)
 }
+
+// TestInitiativeCoordinationPages: the synergy board, an introduction, and
+// the list's refusals, with axe on each page.
+func TestInitiativeCoordinationPages(t *testing.T) {
+	requireTools(t)
+	dataDir := t.TempDir()
+	const email, pw = "coordination@example.org", "des ponts entre les jardins du 20e"
+	runCommand(t, pw+"\n", "user", "create", "--email", email, "--role", "coordinator", "--data-dir", dataDir)
+	mail := smtptest.Start(t, smtptest.Options{})
+	base := startServerIn(t, dataDir, "--smtp-url", mail.URL("noreply@example.org"))
+	ctx := newBrowser(t)
+	navigate(ctx, t, base+"/signin")
+	signIn(ctx, t, email, pw)
+
+	// A refused filter keeps the others and says why.
+	if status := navigate(ctx, t, base+"/initiatives?theme=waste&radius=-3&near=11"); status != http.StatusBadRequest {
+		t.Errorf("a negative radius: status %d, want 400", status)
+	}
+	if v := evalJS[string](ctx, t, `document.querySelector("select#field-theme").value`); v != "waste" {
+		t.Errorf("the refused filter lost the theme: %q", v)
+	}
+	if textOf(ctx, t, ".error-summary") == "" {
+		t.Errorf("no error summary for a negative radius")
+	}
+	runAxe(ctx, t)
+
+	// The demo's first initiative suggests similar ones nearby.
+	navigate(ctx, t, base+"/initiatives/1")
+	runAxe(ctx, t)
+
+	// The board lists groups; introduce the first group that can be.
+	if status := navigate(ctx, t, base+"/coordination/synergy"); status != http.StatusOK {
+		t.Fatalf("the synergy board: status %d", status)
+	}
+	runAxe(ctx, t)
+	form := `[...document.querySelectorAll('form[action="/coordination/synergy/introduce"]')].find(f => f.querySelectorAll('input[type=checkbox]').length >= 2)`
+	if !evalJS[bool](ctx, t, "!!"+form) {
+		t.Fatalf("the demo board has no group with two initiatives to introduce")
+	}
+	evalJS[bool](ctx, t, `(f => { f.querySelectorAll('input[type=checkbox]').forEach(c => c.checked = true); f.setAttribute("id", "picked"); return true })(`+form+`)`)
+	if status := submit(ctx, t, `#picked button.primary`); status != http.StatusOK {
+		t.Fatalf("the introduction: status %d (%q)", status, textOf(ctx, t, ".error-summary"))
+	}
+	if textOf(ctx, t, ".flash") == "" {
+		t.Errorf("no confirmation of the introduction")
+	}
+	runAxe(ctx, t)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(mail.Messages()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(mail.Messages()) == 0 {
+		t.Errorf("the introduction sent no mail")
+	}
+	assertNoConsoleErrors(ctx, t, base+"/initiatives?theme=waste&radius=-3&near=11")
+}

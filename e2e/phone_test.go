@@ -18,7 +18,7 @@ func TestPagesOnAPhone(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Emulate(device.IPhoneSE)); err != nil {
 		t.Fatalf("emulating a phone: %v", err)
 	}
-	for _, path := range []string{"/", "/districts"} {
+	for _, path := range []string{"/", "/districts", "/initiatives", "/initiatives?q=jardin&near=11&radius=3", "/initiatives/1"} {
 		if status := navigate(ctx, t, base+path); status != http.StatusOK {
 			t.Fatalf("GET %s: status %d", path, status)
 		}
