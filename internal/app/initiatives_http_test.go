@@ -205,3 +205,53 @@ func TestInitiativeImageUpload(t *testing.T) {
 		}
 	})
 }
+
+func TestInitiativeTeamInvitation(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		owner, _ := a.ClientAs(t, auth.RoleVolunteer)
+		invitee, _ := a.ClientAs(t, auth.RoleVolunteer)
+		path := propose(t, a, owner, proposal("Atelier vélo"))
+
+		if resp, _ := a.Get(t, invitee, path+"/edit"); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("the invitee before joining: %d", resp.StatusCode)
+		}
+		resp, body := a.PostForm(t, owner, path+"/team/invite", "email=nobody")
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="nobody"`) {
+			t.Errorf("a bad address: %d", resp.StatusCode)
+		}
+		if resp, _ := a.PostForm(t, invitee, path+"/team/invite", "email=friend@example.org"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("a stranger inviting to a draft: %d", resp.StatusCode)
+		}
+		if resp, _ := a.PostForm(t, owner, path+"/team/invite", "email=friend@example.org"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("invite: %d", resp.StatusCode)
+		}
+		link := ""
+		for _, m := range a.Mails(t) {
+			if m.To == "friend@example.org" {
+				link = regexp.MustCompile(`/initiatives/team/accept\?token=[A-Za-z0-9_-]+`).FindString(m.Text)
+			}
+		}
+		if link == "" {
+			t.Fatal("no invitation mail")
+		}
+		resp, body = a.Get(t, invitee, link)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Atelier vélo") {
+			t.Fatalf("the acceptance page: %d", resp.StatusCode)
+		}
+		token := strings.TrimPrefix(link, "/initiatives/team/accept?token=")
+		if resp, _ := a.PostForm(t, invitee, "/initiatives/team/accept", "token="+token); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != path {
+			t.Fatalf("accept: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if resp, _ := a.Get(t, invitee, path+"/edit"); resp.StatusCode != http.StatusOK {
+			t.Errorf("the new co-organiser cannot edit: %d", resp.StatusCode)
+		}
+		if resp, _ := a.PostForm(t, invitee, "/initiatives/team/accept", "token="+token); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("the same link twice: %d", resp.StatusCode)
+		}
+		_, team := a.Get(t, owner, path+"/team")
+		if strings.Count(team, "/remove\"") != 2 {
+			t.Errorf("the owner's team page should offer two remove buttons (self and the co-organiser)")
+		}
+	})
+}

@@ -22,6 +22,11 @@ func initiativeRoutes(t *testing.T, a *apptest.App) []routeCase {
 		{"POST /initiatives/{id}/introductions", "/initiatives/999999/introductions", signedIn, 403, 403, false},
 		{"GET /media/initiatives/{name}", "/media/initiatives/1-0123456789abcdef.jpg", public, 404, 404, false},
 		{"GET /my/initiatives", "/my/initiatives", signedIn, 303, 200, false},
+		{"GET /initiatives/{id}/team", "/initiatives/999999/team", signedIn, 303, 404, false},
+		{"POST /initiatives/{id}/team/invite", "/initiatives/999999/team/invite", signedIn, 403, 404, false},
+		{"POST /initiatives/{id}/team/{user}/remove", "/initiatives/999999/team/1/remove", signedIn, 403, 404, false},
+		{"GET /initiatives/team/accept", "/initiatives/team/accept", signedIn, 303, 400, false},
+		{"POST /initiatives/team/accept", "/initiatives/team/accept", signedIn, 403, 400, false},
 		{"GET /moderation/initiatives", "/moderation/initiatives", moderators, 303, 200, false},
 		{"POST /moderation/initiatives/{id}", "/moderation/initiatives/999999", moderators, 403, 422, false},
 	}

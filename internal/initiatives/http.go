@@ -54,6 +54,7 @@ func Register(r *web.Router, rn *web.Renderer, svc *Service, guards Guards) {
 	r.Handle("GET /moderation/initiatives", guards.Moderator(http.HandlerFunc(h.queuePage)))
 	r.Handle("POST /moderation/initiatives/{id}", guards.Moderator(http.HandlerFunc(h.decide)))
 
+	h.registerTeam(r)
 	h.registerFind(r)
 	h.registerParticipation(r)
 	h.registerSynergy(r)

@@ -110,3 +110,18 @@ CREATE TABLE initiative_introductions (
     created_at TIMESTAMP NOT NULL,
     UNIQUE (initiative_a, initiative_b)
 );
+
+-- Invitations to run an initiative with its owners: the mailed token (kept
+-- hashed) is the credential; whoever signs in and presents it joins the team.
+CREATE TABLE initiative_invitations (
+    id INTEGER PRIMARY KEY,
+    initiative_id INTEGER NOT NULL REFERENCES initiatives (id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    invited_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    accepted_at TIMESTAMP,
+    accepted_by INTEGER REFERENCES users (id) ON DELETE SET NULL
+);
+CREATE INDEX initiative_invitations_initiative ON initiative_invitations (initiative_id, created_at);
