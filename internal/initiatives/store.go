@@ -77,11 +77,12 @@ func insertInitiative(ctx context.Context, tx *db.Tx, v validated, centroid Poin
 	args := []any{v.Title, v.Summary, v.Description, v.Theme, v.DistrictCode, v.Address}
 	args = append(args, pointArgs(v, centroid)...)
 	args = append(args, v.StartsOn, v.EndsOn, v.Ongoing, v.Contact, strings.Join(v.links, "\n"), v.Partner,
-		string(status), author, now, now)
+		string(status), author, now, now, synStems(v.Title, v.Summary))
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO initiatives (title, summary, description, theme, district_code, address,
-		lat, lon, geo_lat, geo_lon, starts_on, ends_on, ongoing, contact, links, partner, status, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, args...).Scan(&id)
+		lat, lon, geo_lat, geo_lon, starts_on, ends_on, ongoing, contact, links, partner, status, created_by, created_at, updated_at,
+		synergy_terms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, args...).Scan(&id)
 	return id, err
 }
 
@@ -90,10 +91,11 @@ func insertInitiative(ctx context.Context, tx *db.Tx, v validated, centroid Poin
 func updateInitiative(ctx context.Context, tx *db.Tx, id int64, v validated, centroid Point, now time.Time) error {
 	args := []any{v.Title, v.Summary, v.Description, v.Theme, v.DistrictCode, v.Address}
 	args = append(args, pointArgs(v, centroid)...)
-	args = append(args, v.StartsOn, v.EndsOn, v.Ongoing, v.Contact, strings.Join(v.links, "\n"), v.Partner, now, id, v.Version)
+	args = append(args, v.StartsOn, v.EndsOn, v.Ongoing, v.Contact, strings.Join(v.links, "\n"), v.Partner, now,
+		synStems(v.Title, v.Summary), id, v.Version)
 	res, err := tx.Exec(ctx, `UPDATE initiatives SET title = ?, summary = ?, description = ?, theme = ?, district_code = ?,
 		address = ?, lat = ?, lon = ?, geo_lat = ?, geo_lon = ?, starts_on = ?, ends_on = ?, ongoing = ?, contact = ?,
-		links = ?, partner = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`, args...)
+		links = ?, partner = ?, updated_at = ?, synergy_terms = ?, version = version + 1 WHERE id = ? AND version = ?`, args...)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package initiatives
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -8,7 +9,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -235,10 +235,31 @@ func synSelfTerms(title, summary string) ([]uint64, []synWord) {
 	return terms, surface
 }
 
-// synDocTerms are the sorted, unique terms of a title and summary.
-func synDocTerms(title, summary string) []uint64 {
+// synStems are the unique stems of a title and summary, space-separated:
+// stored with the initiative so that comparing neighbours never stems.
+func synStems(title, summary string) string {
+	var stems []string
+	synEachTerm(title+"\n"+summary, func(stem, _ string) { stems = append(stems, stem) })
+	slices.Sort(stems)
+	return strings.Join(slices.Compact(stems), " ")
+}
+
+// synDocTerms are the terms of a title and summary, as stored then read.
+func synDocTerms(title, summary string) []uint64 { return synTermsOf([]byte(synStems(title, summary))) }
+
+// synTermsOf hashes stored stems into sorted, unique terms.
+func synTermsOf(stems []byte) []uint64 {
 	var terms []uint64
-	synEachTerm(title+"\n"+summary, func(stem, _ string) { terms = append(terms, synHash(stem)) })
+	for len(stems) > 0 {
+		i := bytes.IndexByte(stems, ' ')
+		if i < 0 {
+			i = len(stems)
+		}
+		if i > 0 {
+			terms = append(terms, maphash.Bytes(synTermSeed, stems[:i]))
+		}
+		stems = stems[min(i+1, len(stems)):]
+	}
 	slices.Sort(terms)
 	return slices.Compact(terms)
 }
@@ -303,45 +324,6 @@ var synStopWords = func() map[string]bool {
 	}
 	return m
 }()
-
-// synMemo remembers the terms of texts already stemmed: stemming every
-// neighbour at each page view would cost more than the rest of the work.
-// Keyed by a hash of the text itself, it is a cache of a pure function: an
-// edited initiative simply hashes to a new entry, and nothing can go stale.
-type synMemo struct {
-	mu   sync.RWMutex
-	seed maphash.Seed
-	m    map[uint64][]uint64
-}
-
-// synMaxMemo bounds the memo (a few hundred bytes an entry): far above the city's
-// initiatives, and cleared rather than grown when reached.
-const synMaxMemo = 100_000
-
-var synTerms = &synMemo{seed: maphash.MakeSeed(), m: map[uint64][]uint64{}}
-
-func (tm *synMemo) terms(title, summary []byte) []uint64 {
-	var h maphash.Hash
-	h.SetSeed(tm.seed)
-	h.Write(title)
-	h.WriteByte(0)
-	h.Write(summary)
-	k := h.Sum64()
-	tm.mu.RLock()
-	t, ok := tm.m[k]
-	tm.mu.RUnlock()
-	if ok {
-		return t
-	}
-	t = synDocTerms(string(title), string(summary))
-	tm.mu.Lock()
-	if len(tm.m) >= synMaxMemo {
-		clear(tm.m)
-	}
-	tm.m[k] = t
-	tm.mu.Unlock()
-	return t
-}
 
 // Clusters.
 

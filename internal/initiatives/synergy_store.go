@@ -12,7 +12,7 @@ import (
 // description, links or counters): a page asks for thousands of rows.
 
 // docColumns are read by scanDocs, in this order.
-const synDocColumns = `id, title, summary, theme, COALESCE(district_code, ''), geo_lat, geo_lon, status`
+const synDocColumns = `id, title, synergy_terms, theme, COALESCE(district_code, ''), geo_lat, geo_lon, status`
 
 // synNeighboursQuery walks initiatives_public_geo: the status and hidden
 // equalities, then the latitude range, the longitude tested in the index.
@@ -53,18 +53,18 @@ func (s *Store) synVisible(ctx context.Context, theme string) ([]synDoc, error) 
 	return out, err
 }
 
-// synScanDocs reads title and summary as raw bytes: most rows only need them
-// hashed for the term memo, and the title is copied only for rows fn keeps.
+// synScanDocs reads title and stems as raw bytes: the stems are only hashed,
+// and the title is copied only for rows fn keeps.
 func synScanDocs(rows *sql.Rows, fn func(*synDoc)) error {
 	defer rows.Close()
 	var d synDoc
-	var title, summary sql.RawBytes
+	var title, stems sql.RawBytes
 	var status string
 	for rows.Next() {
-		if err := rows.Scan(&d.id, &title, &summary, &d.theme, &d.district, &d.geo.Lat, &d.geo.Lon, &status); err != nil {
+		if err := rows.Scan(&d.id, &title, &stems, &d.theme, &d.district, &d.geo.Lat, &d.geo.Lon, &status); err != nil {
 			return err
 		}
-		d.terms = synTerms.terms(title, summary)
+		d.terms = synTermsOf(stems)
 		d.rawTitle = title
 		d.status = Status(status)
 		fn(&d)

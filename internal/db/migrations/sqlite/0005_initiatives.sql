@@ -4,6 +4,8 @@
 -- each edit: an edit based on an older version is a conflict, not an
 -- overwrite. participants, followers and reports are counters kept in the
 -- same transaction as the rows they count, for sorting and moderation.
+-- synergy_terms are the stems of the title and summary that similarity
+-- compares, written with each insert and edit so that reads never stem.
 CREATE TABLE initiatives (
     id INTEGER PRIMARY KEY,
     title TEXT NOT NULL,
@@ -29,6 +31,7 @@ CREATE TABLE initiatives (
     participants INTEGER NOT NULL DEFAULT 0,
     followers INTEGER NOT NULL DEFAULT 0,
     reports INTEGER NOT NULL DEFAULT 0,
+    synergy_terms TEXT NOT NULL DEFAULT '',
     created_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
