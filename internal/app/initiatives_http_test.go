@@ -79,8 +79,8 @@ func TestInitiativeProposalModerationAndVisibility(t *testing.T) {
 		if resp, _ := a.Get(t, stranger, path+"/edit"); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("stranger on the edit page of a draft: %d", resp.StatusCode)
 		}
-		if resp, _ := a.PostForm(t, stranger, path+"/status", "action=submit"); resp.StatusCode != http.StatusForbidden {
-			t.Errorf("stranger submitting: %d", resp.StatusCode)
+		if resp, _ := a.PostForm(t, stranger, path+"/status", "action=submit"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("stranger submitting a draft: %d", resp.StatusCode)
 		}
 
 		if resp, _ := a.PostForm(t, author, path+"/status", "action=submit"); resp.StatusCode != http.StatusSeeOther {
@@ -199,9 +199,14 @@ func TestInitiativeImageUpload(t *testing.T) {
 		if src == nil {
 			t.Fatal("the page shows no image")
 		}
-		resp, data := a.Get(t, a.Client(t), src[1])
-		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(data, "\xff\xd8") {
-			t.Errorf("the stored image: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		// A draft's image is for its organisers, and never cached publicly.
+		if resp, _ := a.Get(t, a.Client(t), src[1]); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("a visitor fetching a draft's image: %d", resp.StatusCode)
+		}
+		resp, data := a.Get(t, author, src[1])
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(data, "\xff\xd8") ||
+			resp.Header.Get("Cache-Control") != "private, no-store" {
+			t.Errorf("the stored image for its author: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
 		}
 	})
 }

@@ -19,7 +19,7 @@ func initiativeRoutes(t *testing.T, a *apptest.App) []routeCase {
 		{"POST /initiatives/{id}/edit", "/initiatives/999999/edit", signedIn, 403, 404, false},
 		{"POST /initiatives/{id}/status", "/initiatives/999999/status", signedIn, 403, 400, false},
 		{"POST /initiatives/{id}/image", "/initiatives/999999/image", signedIn, 403, 404, false},
-		{"POST /initiatives/{id}/introductions", "/initiatives/999999/introductions", signedIn, 403, 403, false},
+		{"POST /initiatives/{id}/introductions", "/initiatives/999999/introductions", signedIn, 403, 404, false},
 		{"GET /media/initiatives/{name}", "/media/initiatives/1-0123456789abcdef.jpg", public, 404, 404, false},
 		{"GET /my/initiatives", "/my/initiatives", signedIn, 303, 200, false},
 		{"GET /initiatives/{id}/team", "/initiatives/999999/team", signedIn, 303, 404, false},

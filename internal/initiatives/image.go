@@ -28,7 +28,7 @@ import (
 // no polyglot files).
 const (
 	MaxImageBytes  = 5 << 20 // the largest file accepted
-	maxImagePixels = 50e6    // refuses decompression bombs before decoding
+	maxImagePixels = 16e6    // about 64 MB decoded: refuses decompression bombs before decoding
 	imageWidth     = 1200    // wider images are scaled down
 	imageQuality   = 82      // JPEG quality of stored images
 )
@@ -38,6 +38,8 @@ var (
 	ErrNotImage      = errors.New("initiatives: the file is not a JPEG, PNG, GIF or WebP image")
 	ErrImageTooLarge = errors.New("initiatives: the image is too large")
 )
+
+var decodeSlots = make(chan struct{}, 2)
 
 // imageName is the form of stored file names: the served path only ever
 // names such a file.
@@ -134,6 +136,10 @@ func processImage(data []byte) ([]byte, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || float64(cfg.Width)*float64(cfg.Height) > maxImagePixels {
 		return nil, ErrImageTooLarge
 	}
+	// Decoding takes up to 64 MB: two at a time bound the memory that
+	// simultaneous uploads can take.
+	decodeSlots <- struct{}{}
+	defer func() { <-decodeSlots }()
 	src, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, ErrNotImage

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 
 	"climatevolunteers/internal/web"
 )
@@ -84,13 +85,36 @@ func (h *handlers) imageRefused(w http.ResponseWriter, r *http.Request, in Initi
 	h.renderForm(w, r, http.StatusUnprocessableEntity, f, formData{ID: in.ID, Image: in.Image})
 }
 
-// image serves a stored image. Names are random, and only names of the
-// stored form are opened.
+// image serves a stored image to those who may see its initiative: the
+// name starts with the initiative's id. Hidden, draft and rejected
+// initiatives' images are for their organisers and moderators, never cached
+// by shared caches.
 func (h *handlers) image(w http.ResponseWriter, r *http.Request) {
-	p := h.svc.ImagePath(r.PathValue("name"))
-	if p == "" {
+	name := r.PathValue("name")
+	p := h.svc.ImagePath(name)
+	idText, _, _ := strings.Cut(name, "-")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if p == "" || err != nil {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
+	}
+	in, err := h.svc.store.Get(r.Context(), id)
+	if err != nil || in.Image != name {
+		h.rn.Error(w, r, http.StatusNotFound, nil)
+		return
+	}
+	cache := "public, max-age=3600"
+	if !in.Visible() {
+		a := actor(r)
+		role := ""
+		if a.UserID > 0 {
+			role, _ = h.svc.store.MemberRole(r.Context(), id, a.UserID)
+		}
+		if !CanSee(a, role, in) {
+			h.rn.Error(w, r, http.StatusNotFound, nil)
+			return
+		}
+		cache = "private, no-store"
 	}
 	f, err := os.Open(p)
 	if err != nil {
@@ -103,7 +127,7 @@ func (h *handlers) image(w http.ResponseWriter, r *http.Request) {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
 	}
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Header().Set("Cache-Control", cache)
 	w.Header().Set("Content-Type", "image/jpeg")
 	http.ServeContent(w, r, "", st.ModTime(), f)
 }

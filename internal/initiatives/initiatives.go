@@ -76,6 +76,7 @@ type Initiative struct {
 	Partner      string // partner organisation, or ""
 	Status       Status
 	Hidden       bool // hidden after too many reports, until a moderator decides
+	NeedsReview  bool // edited since a moderator last saw it (public ones only)
 	Version      int
 	Participants int
 	Followers    int

@@ -37,4 +37,8 @@ func TestMarkdownKeepsFormatting(t *testing.T) {
 	if strings.Contains(out, "<b>") {
 		t.Errorf("raw HTML passed through: %s", out)
 	}
+	img := string(RenderMarkdown("![a tracking pixel](https://tracker.example/p.gif)"))
+	if strings.Contains(img, "<img") || strings.Contains(img, "tracker.example") || !strings.Contains(img, "a tracking pixel") {
+		t.Errorf("a remote image renders as %q, want its alternative text only", img)
+	}
 }

@@ -24,8 +24,18 @@ const maxDecisionMessage = 2000
 
 // Decide records a moderator's decision and tells the organisers by mail.
 // Asking for changes and rejecting need a message: the authors must learn
-// why. A hidden initiative is restored (approve) or removed (reject).
+// why. A hidden initiative is restored (approve) or removed (reject); a
+// public one edited since its publication is kept (approve), sent back to
+// draft (changes) or removed (reject).
 func (s *Service) Decide(ctx context.Context, mod Actor, id int64, decision, message string) ([]FieldError, error) {
+	return s.DecideOn(ctx, mod, id, 0, decision, message)
+}
+
+// DecideOn is Decide on the version the moderator read: when the
+// initiative changed since (an organiser's edit), the decision is refused
+// with ErrConflict rather than approving text nobody reviewed. seen 0 skips
+// the check.
+func (s *Service) DecideOn(ctx context.Context, mod Actor, id int64, seen int, decision, message string) ([]FieldError, error) {
 	if !canModerate(mod) {
 		return nil, ErrForbidden
 	}
@@ -39,27 +49,40 @@ func (s *Service) Decide(ctx context.Context, mod Actor, id int64, decision, mes
 		return []FieldError{{"message", "initiatives.error.too_long"}}, nil
 	}
 	return nil, s.DB.Tx(ctx, func(tx *db.Tx) error {
-		cur, err := getTx(ctx, tx, id)
+		// The row lock makes two moderators deciding at once take turns:
+		// the second finds nothing left to decide.
+		cur, err := lockInitiative(ctx, tx, id)
 		if err != nil {
 			return err
 		}
+		if seen > 0 && cur.Version != seen {
+			return ErrConflict
+		}
 		now := db.Now()
+		review := cur.Status.Public() && (cur.Hidden || cur.NeedsReview)
 		switch {
 		case cur.Status == Submitted:
 			to := map[string]Status{Approve: Published, Changes: Draft, Reject: Rejected}[decision]
 			if err := setStatus(ctx, tx, id, []Status{Submitted}, to, now); err != nil {
 				return err
 			}
-		case cur.Hidden && cur.Status.Public() && decision == Approve:
+		case review && decision == Approve:
 			if err := setHidden(ctx, tx, id, false, now); err != nil {
 				return err
 			}
-		case cur.Hidden && cur.Status.Public() && decision == Reject:
+		case review && decision == Reject:
 			if err := setStatus(ctx, tx, id, []Status{Published, Paused}, Rejected, now); err != nil {
+				return err
+			}
+		case review && decision == Changes && !cur.Hidden:
+			if err := setStatus(ctx, tx, id, []Status{Published, Paused}, Draft, now); err != nil {
 				return err
 			}
 		default:
 			return ErrTransition
+		}
+		if _, err := tx.Exec(ctx, "UPDATE initiatives SET needs_review = ? WHERE id = ?", false, id); err != nil {
+			return err
 		}
 		if cur.Hidden {
 			if err := resolveReports(ctx, tx, id, now); err != nil {
@@ -73,6 +96,9 @@ func (s *Service) Decide(ctx context.Context, mod Actor, id int64, decision, mes
 		if err := audit.Record(ctx, tx, audit.Entry{ActorID: mod.UserID, Action: audit.ActionInitiativeDecision,
 			TargetType: "initiative", TargetID: strconv.FormatInt(id, 10), Detail: decision}); err != nil {
 			return err
+		}
+		if decision == Approve && cur.NeedsReview && !cur.Hidden && cur.Status != Submitted {
+			return nil // an edit found fine: nothing to tell the organisers
 		}
 		key := "initiative:" + strconv.FormatInt(id, 10) + ":decision:" + strconv.FormatInt(did, 10)
 		return s.mailOrganisers(ctx, tx, id, key, "decision", func(c volunteers.Contact) any {

@@ -64,9 +64,8 @@ func (h *handlers) renderForm(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (h *handlers) newPage(w http.ResponseWriter, r *http.Request) {
-	f := web.NewForm(nil)
-	f.Values.Set("introductions", "1")
-	h.renderForm(w, r, http.StatusOK, f, formData{})
+	// Consent to introductions is asked, never assumed: the box starts empty.
+	h.renderForm(w, r, http.StatusOK, web.NewForm(nil), formData{})
 }
 
 func (h *handlers) create(w http.ResponseWriter, r *http.Request) {
@@ -270,8 +269,9 @@ func (h *handlers) queuePage(w http.ResponseWriter, r *http.Request) {
 // queueData fills templates/queue.html; Form and FormID keep a refused
 // decision's message next to its initiative.
 type queueData struct {
-	Items  []Initiative
-	FormID int64
+	Items   []Initiative
+	FormID  int64
+	Reasons map[int64][]string // open report reasons by initiative
 }
 
 func (h *handlers) renderQueue(w http.ResponseWriter, r *http.Request, status int, f *web.Form, formID int64) {
@@ -280,11 +280,22 @@ func (h *handlers) renderQueue(w http.ResponseWriter, r *http.Request, status in
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	var hidden []int64
+	for _, in := range items {
+		if in.Hidden {
+			hidden = append(hidden, in.ID)
+		}
+	}
+	reasons, err := h.svc.store.OpenReportReasons(r.Context(), hidden)
+	if err != nil {
+		h.rn.Error(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	if f == nil {
 		f = web.NewForm(nil)
 	}
 	h.rn.Render(w, r, status, h.views["queue"], web.Page{Title: h.rn.T(r, "initiatives.queue.title"), Form: f,
-		Data: queueData{Items: items, FormID: formID}})
+		Data: queueData{Items: items, FormID: formID, Reasons: reasons}})
 }
 
 func (h *handlers) decide(w http.ResponseWriter, r *http.Request) {
@@ -298,7 +309,17 @@ func (h *handlers) decide(w http.ResponseWriter, r *http.Request) {
 		h.rn.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
-	errs, err := h.svc.Decide(r.Context(), actor(r), id, f.Get("decision"), f.Values.Get("message"))
+	// The queue's form carries the version the moderator read; a request
+	// without one decides on the current version.
+	seen, _ := strconv.Atoi(f.Get("version"))
+	errs, err := h.svc.DecideOn(r.Context(), actor(r), id, seen, f.Get("decision"), f.Values.Get("message"))
+	if errors.Is(err, ErrConflict) {
+		// Edited since the queue was read: show the current text, keep
+		// the message typed.
+		f.AddError("decision", "initiatives.error.changed_since")
+		h.renderQueue(w, r, http.StatusConflict, f, id)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

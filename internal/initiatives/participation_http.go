@@ -20,9 +20,9 @@ func (h *handlers) registerParticipation(r *web.Router) {
 	h.views["updates"] = h.rn.MustParse(templates, "templates/updates.html")
 	user := func(f http.HandlerFunc) http.Handler { return h.guards.User(f) }
 	r.Handle("POST /initiatives/{id}/join", user(h.membership((*Service).Join, "flash.initiatives_participation_joined")))
-	r.Handle("POST /initiatives/{id}/leave", user(h.membership((*Service).Leave, "flash.initiatives_participation_left")))
+	r.Handle("POST /initiatives/{id}/leave", user(h.leaving((*Service).Leave, "flash.initiatives_participation_left")))
 	r.Handle("POST /initiatives/{id}/follow", user(h.membership((*Service).Follow, "flash.initiatives_participation_followed")))
-	r.Handle("POST /initiatives/{id}/unfollow", user(h.membership((*Service).Unfollow, "flash.initiatives_participation_unfollowed")))
+	r.Handle("POST /initiatives/{id}/unfollow", user(h.leaving((*Service).Unfollow, "flash.initiatives_participation_unfollowed")))
 	r.Handle("POST /initiatives/{id}/updates", user(h.postUpdate))
 	r.Handle("POST /initiatives/{id}/report", user(h.report))
 	r.Handle("GET /my/updates", user(h.newsPage))
@@ -119,24 +119,51 @@ func (h *handlers) membership(act func(*Service, context.Context, Actor, int64) 
 		if !ok {
 			return
 		}
-		f, err := web.ParseForm(r)
-		if err != nil {
-			h.rn.Error(w, r, http.StatusBadRequest, err)
-			return
-		}
-		back := web.SafeLocalPath(f.Get("next"), "/initiatives/"+strconv.FormatInt(in.ID, 10))
-		if err := act(h.svc, r.Context(), actor(r), in.ID); err != nil {
-			if key := refusalFlash(err); key != "" {
-				h.rn.SetFlash(w, "error", key)
-				web.Redirect(w, r, back)
-				return
-			}
-			h.fail(w, r, err)
-			return
-		}
-		h.rn.SetFlash(w, "success", done)
-		web.Redirect(w, r, back)
+		h.membershipOn(w, r, in, act, done)
 	}
+}
+
+// leaving lets members stop taking part even when the initiative is no
+// longer visible (hidden, archived, rejected): only its existence counts.
+func (h *handlers) leaving(act func(*Service, context.Context, Actor, int64) error, done string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := pathID(r)
+		in, err := h.svc.store.Get(r.Context(), id)
+		if !ok || errors.Is(err, ErrNotFound) {
+			h.rn.Error(w, r, http.StatusNotFound, nil)
+			return
+		}
+		if err != nil {
+			h.rn.Error(w, r, http.StatusInternalServerError, err)
+			return
+		}
+		h.membershipOn(w, r, in, act, done)
+	}
+}
+
+func (h *handlers) membershipOn(w http.ResponseWriter, r *http.Request, in Initiative,
+	act func(*Service, context.Context, Actor, int64) error, done string) {
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.rn.Error(w, r, http.StatusBadRequest, err)
+		return
+	}
+	back := "/initiatives/" + strconv.FormatInt(in.ID, 10)
+	if !in.Visible() {
+		back = "/my/updates" // its page is gone for members
+	}
+	back = web.SafeLocalPath(f.Get("next"), back)
+	if err := act(h.svc, r.Context(), actor(r), in.ID); err != nil {
+		if key := refusalFlash(err); key != "" {
+			h.rn.SetFlash(w, "error", key)
+			web.Redirect(w, r, back)
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.rn.SetFlash(w, "success", done)
+	web.Redirect(w, r, back)
 }
 
 func (h *handlers) postUpdate(w http.ResponseWriter, r *http.Request) {
@@ -208,6 +235,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// maxNewsPage bounds the news page number.
+const maxNewsPage = 10000
+
 // newsData fills templates/updates.html.
 type newsData struct {
 	Items       []Update
@@ -219,7 +249,7 @@ type newsData struct {
 // newsPage lists the news of the initiatives the viewer joined or follows.
 func (h *handlers) newsPage(w http.ResponseWriter, r *http.Request) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	if page < 1 {
+	if page < 1 || page > maxNewsPage { // bounded: a huge page would overflow the offset
 		page = 1
 	}
 	ctx := r.Context()

@@ -167,6 +167,9 @@ func (s *Service) Act(ctx context.Context, actor Actor, id int64, action string)
 		if err != nil {
 			return err
 		}
+		if !CanSee(actor, role, cur) {
+			return ErrNotFound // a draft is not acknowledged to strangers
+		}
 		if !canEdit(actor, role, cur) {
 			return ErrForbidden
 		}
@@ -177,9 +180,16 @@ func (s *Service) Act(ctx context.Context, actor Actor, id int64, action string)
 // SetIntroductions records an organiser's consent to introductions.
 func (s *Service) SetIntroductions(ctx context.Context, actor Actor, id int64, ok bool) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		cur, err := getTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		role, err := memberRoleTx(ctx, tx, id, actor.UserID)
 		if err != nil {
 			return err
+		}
+		if !CanSee(actor, role, cur) {
+			return ErrNotFound
 		}
 		if !Organises(role) {
 			return ErrForbidden

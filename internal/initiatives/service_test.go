@@ -30,6 +30,8 @@ func TestValidateRefusesEachBadField(t *testing.T) {
 		{"half a point", func(in *Input) { in.Lat = "48.85" }, "lat", "initiatives.error.point"},
 		{"point off the globe", func(in *Input) { in.Lat, in.Lon = "148.85", "2.35" }, "lat", "initiatives.error.point"},
 		{"point not a number", func(in *Input) { in.Lat, in.Lon = "north", "2.35" }, "lat", "initiatives.error.point"},
+		{"NaN point", func(in *Input) { in.Lat, in.Lon = "NaN", "2.35" }, "lat", "initiatives.error.point"},
+		{"infinite point", func(in *Input) { in.Lat, in.Lon = "48.8", "+Inf" }, "lat", "initiatives.error.point"},
 		{"bad date", func(in *Input) { in.StartsOn = "31/12/2026" }, "starts_on", "initiatives.error.date"},
 		{"no dates, not ongoing", func(in *Input) { in.Ongoing = false }, "starts_on", "initiatives.error.dates_or_ongoing"},
 		{"end before start", func(in *Input) { in.StartsOn, in.EndsOn = "2026-12-10", "2026-12-01" }, "ends_on", "initiatives.error.end_before_start"},
@@ -89,8 +91,8 @@ func TestLifeCycleAndModeration(t *testing.T) {
 		}
 
 		// Only organisers act; moderators decide only on submissions.
-		if err := s.Act(ctx, other, id, "submit"); !errors.Is(err, ErrForbidden) {
-			t.Errorf("another volunteer submitting: %v", err)
+		if err := s.Act(ctx, other, id, "submit"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("another volunteer submitting a draft they cannot see: %v", err)
 		}
 		if _, err := s.Decide(ctx, mod, id, Approve, ""); !errors.Is(err, ErrTransition) {
 			t.Errorf("approving a draft: %v", err)
@@ -288,6 +290,102 @@ func TestIntroductionsConsent(t *testing.T) {
 		}
 		if err := s.SetIntroductions(ctx, coreUser(t, d, "admin"), id, true); !errors.Is(err, ErrForbidden) {
 			t.Errorf("someone else consented for the organisers: %v", err)
+		}
+	})
+}
+
+// An organiser's edit after publication keeps the initiative public but
+// puts it back in the queue; a moderator who read an older version cannot
+// approve text they did not see.
+func TestEditsAfterPublicationAreReviewed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := coreService(t, d)
+		id, owner := corePublished(t, s, coreInput())
+		mod := coreUser(t, d, "moderator")
+		read, _ := s.store.Get(ctx, id)
+		if read.NeedsReview {
+			t.Fatal("a freshly approved initiative needs review")
+		}
+		in := coreInput()
+		in.Version = read.Version
+		in.Summary = "Un texte tout autre, écrit après la publication."
+		if _, err := s.Update(ctx, owner, id, in); err != nil {
+			t.Fatal(err)
+		}
+		edited, _ := s.store.Get(ctx, id)
+		if !edited.NeedsReview || !edited.Visible() {
+			t.Fatalf("after an edit: needs review %v, visible %v", edited.NeedsReview, edited.Visible())
+		}
+		queue, _ := s.store.Queue(ctx)
+		if len(queue) != 1 || queue[0].ID != id {
+			t.Fatalf("queue after the edit: %+v", queue)
+		}
+		mails := len(coreMails(t, d))
+		if _, err := s.DecideOn(ctx, mod, id, read.Version, Approve, ""); !errors.Is(err, ErrConflict) {
+			t.Errorf("approving the version before the edit: %v", err)
+		}
+		if _, err := s.DecideOn(ctx, mod, id, edited.Version, Approve, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.store.Get(ctx, id); got.NeedsReview || !got.Visible() {
+			t.Errorf("after approving the edit: %+v", got)
+		}
+		if len(coreMails(t, d)) != mails {
+			t.Errorf("approving an edit mailed the organisers")
+		}
+		// A second edit, sent back to draft with a message.
+		cur, _ := s.store.Get(ctx, id)
+		in.Version = cur.Version
+		in.Title = "Titre modifié encore"
+		s.Update(ctx, owner, id, in)
+		if errs, err := s.Decide(ctx, mod, id, Changes, "Ce titre ne décrit plus l'initiative."); err != nil || len(errs) > 0 {
+			t.Fatal(errs, err)
+		}
+		if got, _ := s.store.Get(ctx, id); got.Status != Draft || got.NeedsReview {
+			t.Errorf("after asking for changes: %s, needs review %v", got.Status, got.NeedsReview)
+		}
+	})
+}
+
+// Two moderators deciding on the same hidden initiative at once: one
+// decision counts, the other finds nothing left to decide.
+func TestConcurrentDecisionsOnAHiddenInitiative(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := coreService(t, d)
+		id, _ := corePublished(t, s, coreInput())
+		if _, err := d.Exec(ctx, "UPDATE initiatives SET hidden = ?, reports = 3 WHERE id = ?", true, id); err != nil {
+			t.Fatal(err)
+		}
+		mods := []Actor{coreUser(t, d, "moderator"), coreUser(t, d, "moderator")}
+		decisions := []string{Approve, Reject}
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = s.Decide(ctx, mods[i], id, decisions[i], "Examen des signalements.")
+			}()
+		}
+		wg.Wait()
+		done := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				done++
+			case !errors.Is(err, ErrTransition):
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		ds, _ := s.store.Decisions(ctx, id)
+		if done != 1 || len(ds) != 2 { // the approval of the submission, then one of the two
+			t.Errorf("%d decisions succeeded, %d recorded; want 1 and 2", done, len(ds))
+		}
+		got, _ := s.store.Get(ctx, id)
+		if (got.Status == Published) == got.Hidden {
+			t.Errorf("inconsistent outcome: status %s, hidden %v", got.Status, got.Hidden)
 		}
 	})
 }

@@ -19,7 +19,7 @@ func NewStore(d *db.DB) *Store { return &Store{db: d} }
 // columns are read in this order by scanInitiative; "i." lets lists join.
 const columns = `i.id, i.title, i.summary, i.description, i.theme, COALESCE(i.district_code, ''), i.address,
 	i.lat, i.lon, i.geo_lat, i.geo_lon, i.starts_on, i.ends_on, i.ongoing, i.contact, i.links, i.image, i.partner,
-	i.status, i.hidden, i.version, i.participants, i.followers, i.reports, COALESCE(i.created_by, 0),
+	i.status, i.hidden, i.needs_review, i.version, i.participants, i.followers, i.reports, COALESCE(i.created_by, 0),
 	i.created_at, i.updated_at, i.submitted_at, i.published_at`
 
 type scanner interface{ Scan(dest ...any) error }
@@ -30,7 +30,7 @@ func scanInitiative(s scanner) (Initiative, error) {
 	var links, status string
 	err := s.Scan(&in.ID, &in.Title, &in.Summary, &in.Description, &in.Theme, &in.DistrictCode, &in.Address,
 		&lat, &lon, &in.Geo.Lat, &in.Geo.Lon, &in.StartsOn, &in.EndsOn, &in.Ongoing, &in.Contact, &links, &in.Image, &in.Partner,
-		&status, &in.Hidden, &in.Version, &in.Participants, &in.Followers, &in.Reports, &in.CreatedBy,
+		&status, &in.Hidden, &in.NeedsReview, &in.Version, &in.Participants, &in.Followers, &in.Reports, &in.CreatedBy,
 		&in.CreatedAt, &in.UpdatedAt, &in.SubmittedAt, &in.PublishedAt)
 	if lat.Valid && lon.Valid {
 		in.Point = &Point{Lat: lat.Float64, Lon: lon.Float64}
@@ -92,10 +92,11 @@ func updateInitiative(ctx context.Context, tx *db.Tx, id int64, v validated, cen
 	args := []any{v.Title, v.Summary, v.Description, v.Theme, v.DistrictCode, v.Address}
 	args = append(args, pointArgs(v, centroid)...)
 	args = append(args, v.StartsOn, v.EndsOn, v.Ongoing, v.Contact, strings.Join(v.links, "\n"), v.Partner, now,
-		synStems(v.Title, v.Summary), id, v.Version)
+		synStems(v.Title, v.Summary), string(Published), string(Paused), id, v.Version)
 	res, err := tx.Exec(ctx, `UPDATE initiatives SET title = ?, summary = ?, description = ?, theme = ?, district_code = ?,
 		address = ?, lat = ?, lon = ?, geo_lat = ?, geo_lon = ?, starts_on = ?, ends_on = ?, ongoing = ?, contact = ?,
-		links = ?, partner = ?, updated_at = ?, synergy_terms = ?, version = version + 1 WHERE id = ? AND version = ?`, args...)
+		links = ?, partner = ?, updated_at = ?, synergy_terms = ?, version = version + 1,
+		needs_review = (needs_review OR status IN (?, ?)) WHERE id = ? AND version = ?`, args...)
 	if err != nil {
 		return err
 	}
@@ -139,7 +140,8 @@ func placeholders(n int) string {
 
 // setImage records the initiative's image file ("" for none).
 func setImage(ctx context.Context, tx *db.Tx, id int64, name string, now time.Time) error {
-	_, err := tx.Exec(ctx, "UPDATE initiatives SET image = ?, updated_at = ?, version = version + 1 WHERE id = ?", name, now, id)
+	_, err := tx.Exec(ctx, `UPDATE initiatives SET image = ?, updated_at = ?, version = version + 1,
+		needs_review = (needs_review OR (? <> '' AND status IN (?, ?))) WHERE id = ?`, name, now, name, string(Published), string(Paused), id)
 	return err
 }
 
@@ -261,12 +263,12 @@ func (s *Store) Mine(ctx context.Context, userID int64) ([]Initiative, error) {
 }
 
 // Queue lists what waits for a moderator: submitted initiatives, oldest
-// first, then those hidden by reports.
+// first, then those hidden by reports or edited since they were published.
 func (s *Store) Queue(ctx context.Context) ([]Initiative, error) {
 	rows, err := s.db.Query(ctx, "SELECT "+columns+` FROM initiatives i
-		WHERE i.status = ? OR (i.hidden = ? AND i.status IN (?, ?))
-		ORDER BY CASE WHEN i.status = ? THEN 0 ELSE 1 END, i.submitted_at, i.id`,
-		string(Submitted), true, string(Published), string(Paused), string(Submitted))
+		WHERE i.status = ? OR ((i.hidden = ? OR i.needs_review = ?) AND i.status IN (?, ?))
+		ORDER BY CASE WHEN i.status = ? THEN 0 ELSE 1 END, i.submitted_at, i.updated_at, i.id`,
+		string(Submitted), true, true, string(Published), string(Paused), string(Submitted))
 	if err != nil {
 		return nil, err
 	}
@@ -282,6 +284,34 @@ func collect(rows *sql.Rows) ([]Initiative, error) {
 			return nil, err
 		}
 		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// OpenReportReasons lists the reasons of the open reports of each
+// initiative, oldest first, for the moderation queue.
+func (s *Store) OpenReportReasons(ctx context.Context, ids []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.Query(ctx, `SELECT initiative_id, reason FROM initiative_reports
+		WHERE resolved_at IS NULL AND initiative_id IN (`+placeholders(len(ids))+`) ORDER BY created_at`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var reason string
+		if err := rows.Scan(&id, &reason); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], reason)
 	}
 	return out, rows.Err()
 }

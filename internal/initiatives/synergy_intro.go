@@ -121,7 +121,7 @@ func (s *Service) introParties(ctx context.Context, tx *db.Tx, ids []int64) ([]i
 			return nil, err
 		}
 		if !in.Visible() {
-			hidden = append(hidden, in.Title)
+			hidden = append(hidden, "#"+strconv.FormatInt(id, 10)) // its title is not public
 		}
 		parties[i] = introParty{ID: id, Title: in.Title, Link: s.Link(id)}
 	}

@@ -48,7 +48,8 @@ func (s *Service) Invite(ctx context.Context, a Actor, id int64, email, lang str
 	}
 	token, hash := newInvitationToken()
 	return nil, s.DB.Tx(ctx, func(tx *db.Tx) error {
-		in, err := getTx(ctx, tx, id)
+		// Locked so that two invitations at once cannot both pass the cap.
+		in, err := lockInitiative(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -150,7 +151,8 @@ func (s *Service) AcceptInvitation(ctx context.Context, a Actor, token string) (
 		if err != nil {
 			return err
 		}
-		in, err := getTx(ctx, tx, id)
+		// Locked so that a simultaneous leave cannot move a counter twice.
+		in, err := lockInitiative(ctx, tx, id)
 		if err != nil {
 			return err
 		}

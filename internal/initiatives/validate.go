@@ -1,6 +1,7 @@
 package initiatives
 
 import (
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -135,8 +136,13 @@ func (in Input) validate(knownDistrict func(string) bool) (validated, []FieldErr
 }
 
 // parseCoordinate reads a decimal degree, with a point or a French comma.
+// NaN and infinities pass every range comparison, so they are refused here.
 func parseCoordinate(s string) (float64, error) {
-	return strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		return 0, strconv.ErrSyntax
+	}
+	return f, err
 }
 
 // parseDate reads "" (no date) or YYYY-MM-DD.

@@ -6,6 +6,8 @@
 -- same transaction as the rows they count, for sorting and moderation.
 -- synergy_terms are the stems of the title and summary that similarity
 -- compares, written with each insert and edit so that reads never stem.
+-- needs_review marks a public initiative edited since a moderator last saw
+-- it: it stays public and waits in the moderation queue.
 CREATE TABLE initiatives (
     id INTEGER PRIMARY KEY,
     title TEXT NOT NULL,
@@ -27,6 +29,7 @@ CREATE TABLE initiatives (
     partner TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL DEFAULT 'draft',
     hidden INTEGER NOT NULL DEFAULT 0,
+    needs_review INTEGER NOT NULL DEFAULT 0,
     version INTEGER NOT NULL DEFAULT 1,
     participants INTEGER NOT NULL DEFAULT 0,
     followers INTEGER NOT NULL DEFAULT 0,
