@@ -83,9 +83,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
 		shown[k] = vs
 	}
 	form := web.NewForm(shown)
-	for _, e := range errs {
-		form.AddError(e.Field, e.Key)
-	}
+	addErrors(form, errs)
 	res, err := h.svc.store.Find(ctx, q)
 	if err != nil {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)

@@ -121,3 +121,10 @@ func (h *handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 	}
 }
+
+// addErrors puts the service's field errors on the form.
+func addErrors(f *web.Form, errs []FieldError) {
+	for _, e := range errs {
+		f.AddError(e.Field, e.Key)
+	}
+}

@@ -97,11 +97,7 @@ func (s *Service) checkEdit(ctx context.Context, a Actor, id int64) error {
 func (s *Service) replaceImage(ctx context.Context, a Actor, id int64, name string) error {
 	var old string
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		in, err := getTx(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		role, err := memberRoleTx(ctx, tx, id, a.UserID)
+		in, role, err := viewTx(ctx, tx, a, id, false)
 		if err != nil {
 			return err
 		}

@@ -80,9 +80,7 @@ func (h *handlers) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(errs) > 0 {
-		for _, e := range errs {
-			f.AddError(e.Field, e.Key)
-		}
+		addErrors(f, errs)
 		h.renderForm(w, r, http.StatusUnprocessableEntity, f, formData{})
 		return
 	}
@@ -133,9 +131,7 @@ func (h *handlers) update(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(errs) > 0 {
-		for _, e := range errs {
-			f.AddError(e.Field, e.Key)
-		}
+		addErrors(f, errs)
 		h.renderForm(w, r, http.StatusUnprocessableEntity, f, d)
 		return
 	}
@@ -325,9 +321,7 @@ func (h *handlers) decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(errs) > 0 {
-		for _, e := range errs {
-			f.AddError(e.Field, e.Key)
-		}
+		addErrors(f, errs)
 		h.renderQueue(w, r, http.StatusUnprocessableEntity, f, id)
 		return
 	}

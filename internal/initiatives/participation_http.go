@@ -209,9 +209,7 @@ func (h *handlers) afterForm(w http.ResponseWriter, r *http.Request, id int64, n
 		// next to the text rather than into a flash.
 		f.AddError(map[string]string{"update": "body", "report": "reason"}[name], key)
 	}
-	for _, e := range errs {
-		f.AddError(e.Field, e.Key)
-	}
+	addErrors(f, errs)
 	if !f.Valid() {
 		ctx := context.WithValue(r.Context(), refusedKey{}, &refusedForm{name: name, form: f})
 		h.show(&statusWriter{ResponseWriter: w, status: http.StatusUnprocessableEntity}, r.WithContext(ctx))

@@ -254,21 +254,8 @@ func digestArgs() []any {
 
 // digestUsers lists up to limit people with news, after user id after.
 func digestUsers(ctx context.Context, d *db.DB, after int64, limit int) ([]int64, error) {
-	rows, err := d.Query(ctx, "SELECT DISTINCT m.user_id"+digestFrom+" AND m.user_id > ? ORDER BY m.user_id LIMIT ?",
-		append(digestArgs(), after, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var u int64
-		if err := rows.Scan(&u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collectIDs(d.Query(ctx, "SELECT DISTINCT m.user_id"+digestFrom+" AND m.user_id > ? ORDER BY m.user_id LIMIT ?",
+		append(digestArgs(), after, limit)...))
 }
 
 // pendingNews is one person's news for a digest.

@@ -1,5 +1,11 @@
 package initiatives
 
+import (
+	"context"
+
+	"climatevolunteers/internal/db"
+)
+
 // Who may do what with an initiative: the one place where the feature
 // decides, called by the service (and by pages to show only what works).
 
@@ -29,3 +35,25 @@ func CanSee(a Actor, memberRole string, in Initiative) bool {
 
 // canIntroduce: coordinators and admins introduce organisers to each other.
 func canIntroduce(a Actor) bool { return a.Role == "coordinator" || a.Role == "admin" }
+
+// viewTx reads an initiative and a's role in it inside tx (locking the row
+// when lock is set, for changes that count or cap). An initiative a may not
+// see is ErrNotFound: drafts are not acknowledged to strangers.
+func viewTx(ctx context.Context, tx *db.Tx, a Actor, id int64, lock bool) (Initiative, string, error) {
+	read := getTx
+	if lock {
+		read = lockInitiative
+	}
+	in, err := read(ctx, tx, id)
+	if err != nil {
+		return in, "", err
+	}
+	role, err := memberRoleTx(ctx, tx, id, a.UserID)
+	if err != nil {
+		return in, "", err
+	}
+	if !CanSee(a, role, in) {
+		return in, role, ErrNotFound
+	}
+	return in, role, nil
+}

@@ -123,11 +123,7 @@ func (s *Service) Update(ctx context.Context, actor Actor, id int64, in Input) (
 		return errs, err
 	}
 	return nil, s.DB.Tx(ctx, func(tx *db.Tx) error {
-		cur, err := getTx(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		role, err := memberRoleTx(ctx, tx, id, actor.UserID)
+		cur, role, err := viewTx(ctx, tx, actor, id, false)
 		if err != nil {
 			return err
 		}
@@ -159,16 +155,9 @@ func (s *Service) Act(ctx context.Context, actor Actor, id int64, action string)
 		return ErrTransition
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
-		cur, err := getTx(ctx, tx, id)
+		cur, role, err := viewTx(ctx, tx, actor, id, false)
 		if err != nil {
 			return err
-		}
-		role, err := memberRoleTx(ctx, tx, id, actor.UserID)
-		if err != nil {
-			return err
-		}
-		if !CanSee(actor, role, cur) {
-			return ErrNotFound // a draft is not acknowledged to strangers
 		}
 		if !canEdit(actor, role, cur) {
 			return ErrForbidden
@@ -180,16 +169,9 @@ func (s *Service) Act(ctx context.Context, actor Actor, id int64, action string)
 // SetIntroductions records an organiser's consent to introductions.
 func (s *Service) SetIntroductions(ctx context.Context, actor Actor, id int64, ok bool) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
-		cur, err := getTx(ctx, tx, id)
+		_, role, err := viewTx(ctx, tx, actor, id, false)
 		if err != nil {
 			return err
-		}
-		role, err := memberRoleTx(ctx, tx, id, actor.UserID)
-		if err != nil {
-			return err
-		}
-		if !CanSee(actor, role, cur) {
-			return ErrNotFound
 		}
 		if !Organises(role) {
 			return ErrForbidden
@@ -229,21 +211,8 @@ func (s *Service) mailOrganisers(ctx context.Context, tx *db.Tx, id int64, key, 
 }
 
 func organiserIDsTx(ctx context.Context, tx *db.Tx, id int64) ([]int64, error) {
-	rows, err := tx.Query(ctx, "SELECT user_id FROM initiative_members WHERE initiative_id = ? AND role IN (?, ?) ORDER BY user_id",
-		id, RoleOwner, RoleOrganiser)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var u int64
-		if err := rows.Scan(&u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collectIDs(tx.Query(ctx, "SELECT user_id FROM initiative_members WHERE initiative_id = ? AND role IN (?, ?) ORDER BY user_id",
+		id, RoleOwner, RoleOrganiser))
 }
 
 // Link is the initiative's public address.

@@ -315,3 +315,20 @@ func (s *Store) OpenReportReasons(ctx context.Context, ids []int64) (map[int64][
 	}
 	return out, rows.Err()
 }
+
+// collectIDs reads a one-column result of ids.
+func collectIDs(rows *sql.Rows, err error) ([]int64, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -49,16 +49,9 @@ func (s *Service) Invite(ctx context.Context, a Actor, id int64, email, lang str
 	token, hash := newInvitationToken()
 	return nil, s.DB.Tx(ctx, func(tx *db.Tx) error {
 		// Locked so that two invitations at once cannot both pass the cap.
-		in, err := lockInitiative(ctx, tx, id)
+		in, role, err := viewTx(ctx, tx, a, id, true)
 		if err != nil {
 			return err
-		}
-		role, err := memberRoleTx(ctx, tx, id, a.UserID)
-		if err != nil {
-			return err
-		}
-		if !CanSee(a, role, in) {
-			return ErrNotFound // a draft is not acknowledged to strangers
 		}
 		if !canManageTeam(a, role) || in.Status == Rejected || in.Status == Archived {
 			return ErrForbidden
@@ -177,16 +170,9 @@ func (s *Service) AcceptInvitation(ctx context.Context, a Actor, token string) (
 // last owner cannot go: the initiative would have nobody to answer for it.
 func (s *Service) RemoveOrganiser(ctx context.Context, a Actor, id, userID int64) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
-		in, err := getTx(ctx, tx, id)
+		_, role, err := viewTx(ctx, tx, a, id, false)
 		if err != nil {
 			return err
-		}
-		role, err := memberRoleTx(ctx, tx, id, a.UserID)
-		if err != nil {
-			return err
-		}
-		if !CanSee(a, role, in) {
-			return ErrNotFound
 		}
 		if !canManageTeam(a, role) && !(userID == a.UserID && role == RoleOrganiser) {
 			return ErrForbidden

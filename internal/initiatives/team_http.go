@@ -101,9 +101,7 @@ func (h *handlers) invite(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	for _, e := range errs {
-		f.AddError(e.Field, e.Key)
-	}
+	addErrors(f, errs)
 	if !f.Valid() {
 		h.renderTeam(w, r, http.StatusUnprocessableEntity, f)
 		return
