@@ -21,6 +21,7 @@ import (
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/demo"
 	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/events"
 	"climatevolunteers/internal/home"
 	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/messages"
@@ -40,8 +41,9 @@ type App struct {
 	Handler http.Handler
 	Auth    *auth.Service
 	Worker  *outbox.Worker
-	// Initiatives is exposed for its periodic digests and for tests.
+	// Initiatives and Events are exposed for their periodic jobs and tests.
 	Initiatives *initiatives.Service
+	Events      *events.Service
 	mailer      outbox.Mailer
 }
 
@@ -103,7 +105,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 
 // LocaleSources lists every feature's translations.
 func LocaleSources() []fs.FS {
-	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales, volunteers.Locales, messages.Locales, initiatives.Locales}
+	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales, volunteers.Locales, messages.Locales, initiatives.Locales, events.Locales}
 }
 
 // NewWithDB builds the handler over an open, migrated database (tests use it
@@ -199,6 +201,12 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 	initiatives.Register(r, rn, initiativeSvc, initiatives.Guards{User: guard.RequireUser,
 		Moderator: guard.RequireRole(auth.RoleModerator), Coordinator: guard.RequireRole(auth.RoleCoordinator)})
+	eventSvc, err := events.NewService(events.Deps{DB: d, Districts: districtStore, People: volunteerSvc.Store(),
+		Initiatives: initiativeSvc.Store(), BaseURL: cfg.PublicURL(), Notify: worker.Notify, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	events.Register(r, rn, eventSvc, events.Guards{User: guard.RequireUser})
 	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})
 	audit.Register(r, rn, d, admin)
 
@@ -224,7 +232,7 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		sessions.Middleware,
 	)
 	return &App{Config: cfg, DB: d, Log: log, Router: r, Handler: h, Auth: authSvc, Worker: worker,
-		Initiatives: initiativeSvc, mailer: mailer}, nil
+		Initiatives: initiativeSvc, Events: eventSvc, mailer: mailer}, nil
 }
 
 // workerOptions: once mails really leave (SMTP), their bodies are erased

@@ -332,3 +332,11 @@ func collectIDs(rows *sql.Rows, err error) ([]int64, error) {
 	}
 	return out, rows.Err()
 }
+
+// Organises reports whether userID runs initiative id (owner or
+// organiser): the events feature asks it before letting them organise the
+// initiative's events.
+func (s *Store) Organises(ctx context.Context, id, userID int64) (bool, error) {
+	role, err := s.MemberRole(ctx, id, userID)
+	return Organises(role), err
+}
