@@ -102,7 +102,8 @@ func SecureHeaders(hsts bool) Middleware {
 			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 			h.Set("X-Frame-Options", "DENY")
 			h.Set("Cross-Origin-Opener-Policy", "same-origin")
-			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+			// The camera serves the organisers' ticket scanner, on this site only.
+			h.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(self)")
 			if hsts {
 				h.Set("Strict-Transport-Security", "max-age=31536000")
 			}
