@@ -79,7 +79,8 @@ func (h *handlers) registration(r *http.Request, e Event, manages bool) (any, er
 		if err != nil {
 			return nil, err
 		}
-		if ok && reg.Active() {
+		// A cancelled event's page says so; registrations no longer matter.
+		if ok && reg.Active() && e.Status != Cancelled {
 			d.Reg = &reg
 			if reg.Status == RegConfirmed {
 				d.Ticket = "/tickets/" + reg.Ticket
