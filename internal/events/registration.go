@@ -63,9 +63,8 @@ func RefusalOf(err error) (*Refusal, bool) {
 	return r, ok
 }
 
-// Accounts finds active accounts by address, for organisers who add people.
-// When Deps.People also answers it, it is used; otherwise the feature reads
-// the account's id itself (accountByEmailSQL).
+// Accounts finds active accounts by address, for organisers who add
+// people; Deps.People answers it (the volunteers' store does).
 type Accounts interface {
 	AccountByEmail(ctx context.Context, email string) (int64, bool, error)
 }
@@ -202,10 +201,11 @@ func (s *Service) AddPersonByEmail(ctx context.Context, a Actor, eventID int64, 
 }
 
 func (s *Service) accountByEmail(ctx context.Context, email string) (int64, bool, error) {
-	if acc, ok := s.People.(Accounts); ok {
-		return acc.AccountByEmail(ctx, email)
+	acc, ok := s.People.(Accounts)
+	if !ok {
+		return 0, false, errors.New("events: People cannot find accounts by address")
 	}
-	return accountByEmailSQL(ctx, s.DB, email)
+	return acc.AccountByEmail(ctx, email)
 }
 
 func (s *Service) mustManage(ctx context.Context, a Actor, e Event) error {

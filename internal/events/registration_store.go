@@ -328,14 +328,3 @@ func (s *Store) Registrations(ctx context.Context, eventID int64) ([]Registratio
 	return out, rows.Err()
 }
 
-// accountByEmailSQL finds an active account by address. It stands in until
-// the platform wires Deps-provided Accounts (see Accounts).
-func accountByEmailSQL(ctx context.Context, d *db.DB, email string) (int64, bool, error) {
-	var id int64
-	err := d.QueryRow(ctx, "SELECT id FROM users WHERE email = ? AND status = 'active'",
-		strings.ToLower(strings.TrimSpace(email))).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
-	}
-	return id, err == nil, err
-}

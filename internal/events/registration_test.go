@@ -38,6 +38,17 @@ func (regPeople) Contacts(_ context.Context, ids []int64) ([]volunteers.Contact,
 	return out, nil
 }
 
+// regPeopleDB finds accounts by address in the test database, as the
+// volunteers' store does in the platform.
+type regPeopleDB struct {
+	regPeople
+	accounts *volunteers.Store
+}
+
+func (p regPeopleDB) AccountByEmail(ctx context.Context, email string) (int64, bool, error) {
+	return p.accounts.AccountByEmail(ctx, email)
+}
+
 type regNoInitiatives struct{}
 
 func (regNoInitiatives) Organises(context.Context, int64, int64) (bool, error) { return false, nil }
@@ -56,7 +67,7 @@ func regService(t testing.TB, d *db.DB) *Service {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewService(Deps{DB: d, Districts: regDistricts{}, People: regPeople{}, Initiatives: regNoInitiatives{},
+	s, err := NewService(Deps{DB: d, Districts: regDistricts{}, People: regPeopleDB{accounts: volunteers.NewStore(d)}, Initiatives: regNoInitiatives{},
 		BaseURL: "https://cv.example"})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,8 @@ package volunteers
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -44,4 +46,16 @@ func (s *Store) Contacts(ctx context.Context, ids []int64) ([]Contact, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// AccountByEmail finds the active account with this address, for
+// organisers who add someone to their event by address.
+func (s *Store) AccountByEmail(ctx context.Context, email string) (int64, bool, error) {
+	var id int64
+	err := s.db.QueryRow(ctx, "SELECT id FROM users WHERE email = ? AND status = 'active'",
+		strings.ToLower(strings.TrimSpace(email))).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
 }
