@@ -327,4 +327,3 @@ func (s *Store) Registrations(ctx context.Context, eventID int64) ([]Registratio
 	}
 	return out, rows.Err()
 }
-
