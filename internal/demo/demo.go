@@ -12,6 +12,7 @@ import (
 	"climatevolunteers/internal/auth"
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/events"
 	"climatevolunteers/internal/home"
 	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/volunteers"
@@ -91,6 +92,11 @@ func Load(ctx context.Context, d *db.DB, o Options) (Outcome, error) {
 			count = initiatives.DefaultDemoInitiatives
 		}
 		if err := initiatives.SeedDemo(ctx, tx, count, districts.Paris, people); err != nil {
+			return err
+		}
+		// Events are owned by the published initiatives above, partners
+		// and the City; the volunteers register for some of them.
+		if err := events.SeedDemoTx(ctx, tx, time.Now()); err != nil {
 			return err
 		}
 		now := time.Now().UTC()

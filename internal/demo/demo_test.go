@@ -187,3 +187,58 @@ func TestDemoInitiatives(t *testing.T) {
 		}
 	})
 }
+
+// The demo's events: about sixty over the next eight weeks, owned by
+// initiatives, partners and the City, the Climate Volunteers' day with
+// eight workshops and 1,000 places, and counters that match the rows.
+func TestDemoEvents(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if out, err := Load(ctx, d, Options{Volunteers: 200}); err != nil || out != Loaded {
+			t.Fatalf("load: %v err=%v", out, err)
+		}
+		var total, published, owners, cities, partners, initiativesOwned, online int
+		d.QueryRow(ctx, "SELECT COUNT(*), COUNT(DISTINCT owner_kind) FROM events").Scan(&total, &owners)
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM events WHERE status = 'published'").Scan(&published)
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM events WHERE owner_kind = 'city'").Scan(&cities)
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM events WHERE owner_kind = 'partner'").Scan(&partners)
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM events WHERE owner_kind = 'initiative'").Scan(&initiativesOwned)
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM events WHERE district_code IS NULL").Scan(&online)
+		if total < 55 || total > 70 || published < total*3/4 || owners != 3 || cities == 0 || partners == 0 ||
+			initiativesOwned < total/3 || online == 0 {
+			t.Errorf("%d events (%d published): %d city, %d partner, %d initiative, %d online", total, published, cities, partners, initiativesOwned, online)
+		}
+		var badOwner int
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM events e JOIN initiatives i ON i.id = e.initiative_id WHERE i.status <> 'published'`).Scan(&badOwner)
+		if badOwner != 0 {
+			t.Errorf("%d events of unpublished initiatives", badOwner)
+		}
+		var sessions, places, dayCapacity int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(s.capacity), 0), MAX(e.capacity) FROM event_sessions s
+			JOIN events e ON e.id = s.event_id WHERE e.title = ?`, "La journée des Volontaires du Climat").Scan(&sessions, &places, &dayCapacity); err != nil {
+			t.Fatal(err)
+		}
+		if sessions != 8 || places != 1000 || dayCapacity != 1000 {
+			t.Errorf("the day: %d workshops, %d places, capacity %d", sessions, places, dayCapacity)
+		}
+		var regs, mismatched, mismatchedSessions, overbooked, clashes int
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM event_registrations").Scan(&regs)
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM events e WHERE
+			e.confirmed <> (SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'confirmed') OR
+			e.waitlisted <> (SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted')`).Scan(&mismatched)
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM event_sessions s WHERE
+			s.confirmed <> (SELECT COUNT(*) FROM event_session_choices c WHERE c.session_id = s.id AND c.status = 'confirmed')`).Scan(&mismatchedSessions)
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM events WHERE capacity > 0 AND confirmed > capacity").Scan(&overbooked)
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM event_session_choices a JOIN event_session_choices b ON a.registration_id = b.registration_id
+			AND a.session_id < b.session_id JOIN event_sessions x ON x.id = a.session_id JOIN event_sessions y ON y.id = b.session_id
+			WHERE x.starts_at < y.ends_at AND y.starts_at < x.ends_at`).Scan(&clashes)
+		if regs < 200 || mismatched+mismatchedSessions != 0 || overbooked != 0 || clashes != 0 {
+			t.Errorf("%d registrations; %d mismatched counters, %d overbooked, %d workshop clashes", regs, mismatched, overbooked, clashes)
+		}
+		var waiting int
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM events WHERE waitlisted > 0").Scan(&waiting)
+		if waiting == 0 {
+			t.Error("no event with a waiting list")
+		}
+	})
+}
