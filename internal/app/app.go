@@ -122,6 +122,7 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	nav := []web.NavItem{
 		{Key: "nav.home", Path: "/"},
 		{Key: "nav.initiatives", Path: "/initiatives"},
+		{Key: "events.pages.nav", Path: "/events"},
 		{Key: "nav.districts", Path: "/districts"},
 	}
 	rn, err := web.NewRenderer(cat, static, nav, log, cfg.Secure())
