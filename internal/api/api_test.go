@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -22,6 +23,7 @@ import (
 	"climatevolunteers/internal/db/dbtest"
 	"climatevolunteers/internal/demo"
 	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/events"
 	"climatevolunteers/internal/initiatives"
 	vols "climatevolunteers/internal/volunteers"
 	"climatevolunteers/internal/web"
@@ -45,7 +47,8 @@ func TestDocumentIsValid(t *testing.T) {
 	if !strings.HasPrefix(doc.OpenAPI, "3.0") || !strings.Contains(doc.Info.Title, "Climate Volunteers") {
 		t.Errorf("openapi %q, title %q", doc.OpenAPI, doc.Info.Title)
 	}
-	for _, p := range []string{"/api/v1/districts", "/api/v1/districts/{code}", "/api/v1/initiatives", "/api/v1/initiatives/{id}"} {
+	for _, p := range []string{"/api/v1/districts", "/api/v1/districts/{code}", "/api/v1/initiatives", "/api/v1/initiatives/{id}",
+		"/api/v1/events", "/api/v1/events/{id}"} {
 		if doc.Paths.Find(p) == nil {
 			t.Errorf("no path %s", p)
 		}
@@ -228,5 +231,124 @@ func TestInitiativeAnswersMatchTheDocument(t *testing.T) {
 		get("/api/v1/initiatives?cursor=bm9wZQ", 400, `"error": "cursor`)
 		get("/api/v1/initiatives?theme=weather", 400, `"error": "unknown theme`)
 		get("/api/v1/initiatives?radius_km=2", 400, `"error": "radius_km needs near"`)
+	})
+}
+
+type noInitiatives struct{}
+
+func (noInitiatives) Organises(context.Context, int64, int64) (bool, error) { return false, nil }
+
+// eventSite serves the events' API over d, with every page open.
+func eventSite(t *testing.T, d *db.DB) (http.Handler, *web.Router) {
+	t.Helper()
+	rn := webtest.NewRenderer(t, districts.Locales, vols.Locales, events.Locales)
+	svc, err := events.NewService(events.Deps{DB: d, Districts: districts.NewStore(d), People: vols.NewStore(d),
+		Initiatives: noInitiatives{}, BaseURL: "https://volontaires.example", Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func(h http.Handler) http.Handler { return h }
+	r := web.NewRouter()
+	events.Register(r, rn, svc, events.Guards{User: open})
+	api.Register(r)
+	return web.Chain(r, web.Track(slog.New(slog.DiscardHandler), nil)), r
+}
+
+// Every answer of the events' API, errors included, matches the document:
+// events with and without capacity, place, workshops; winter and summer
+// times; a cancelled event and a draft.
+func TestEventAnswersMatchTheDocument(t *testing.T) {
+	doc := document(t)
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		year := time.Now().Year() + 1
+		paris := events.Paris
+		ids := map[string]int64{}
+		err := d.Tx(ctx, func(tx *db.Tx) error {
+			for _, dist := range districts.Paris {
+				if err := districts.Upsert(ctx, tx, dist); err != nil {
+					return err
+				}
+			}
+			now := db.Now()
+			add := func(name, status, district, online string, start time.Time, capacity int, lat any) error {
+				var dc any
+				if district != "" {
+					dc = district
+				}
+				var id int64
+				err := tx.QueryRow(ctx, `INSERT INTO events (title, summary, theme, owner_kind, partner, district_code, address, online_url,
+					lat, lon, starts_at, ends_at, capacity, registration_closes_at, status, created_at, updated_at, published_at)
+					VALUES (?, 'Résumé', 'energy', 'partner', 'Association', ?, '1 place', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+					name, dc, online, lat, lat, start.UTC(), start.Add(3*time.Hour).UTC(), capacity, start.Add(-time.Hour).UTC(), status, now, now, now).Scan(&id)
+				ids[name] = id
+				return err
+			}
+			winter := time.Date(year, 1, 20, 18, 0, 0, 0, paris)
+			summer := time.Date(year, 7, 1, 9, 30, 0, 0, paris)
+			for _, e := range []struct {
+				name, status, district, online string
+				start                          time.Time
+				capacity                       int
+				lat                            any
+			}{
+				{"winter", "published", "11", "", winter, 30, 48.86},
+				{"summer", "published", "", "https://visio.example/room", summer, 0, nil},
+				{"cancelled", "cancelled", "11", "", summer, 10, nil},
+				{"draft", "draft", "11", "", summer, 10, nil},
+			} {
+				if err := add(e.name, e.status, e.district, e.online, e.start, e.capacity, e.lat); err != nil {
+					return err
+				}
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO event_sessions (event_id, title, starts_at, ends_at, capacity) VALUES (?, 'Atelier', ?, ?, 12), (?, 'Libre', ?, ?, 0)`,
+				ids["winter"], winter.UTC(), winter.Add(time.Hour).UTC(), ids["winter"], winter.Add(time.Hour).UTC(), winter.Add(2*time.Hour).UTC())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, r := eventSite(t, d)
+		for _, p := range r.Patterns() {
+			_, path, _ := strings.Cut(p, " ")
+			if strings.HasPrefix(path, "/api/v") && doc.Paths.Find(path) == nil {
+				t.Errorf("route %s is not in the OpenAPI document", p)
+			}
+		}
+		get := func(path string, want int, body string) string {
+			t.Helper()
+			req := httptest.NewRequest("GET", "http://localhost"+path, nil)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != want || !strings.Contains(w.Body.String(), body) {
+				t.Errorf("%s: %d, want %d with %s; body %.500s", path, w.Code, want, body, w.Body.String())
+			}
+			matchesDocument(t, router, req, w)
+			return w.Body.String()
+		}
+		first := get("/api/v1/events?limit=1", 200, `"next_cursor": "`)
+		var page struct {
+			NextCursor string `json:"next_cursor"`
+		}
+		if err := json.Unmarshal([]byte(first), &page); err != nil {
+			t.Fatal(err)
+		}
+		get("/api/v1/events?limit=1&cursor="+page.NextCursor, 200, `"online_url": "https://visio.example/room"`)
+		get("/api/v1/events?limit=100", 200, `"next_cursor": null`)
+		get("/api/v1/events?theme=energy&district=11&from="+strconv.Itoa(year)+"-01-01&to="+strconv.Itoa(year)+"-12-31&initiative=1", 200, `"events": []`)
+		get("/api/v1/events/"+strconv.FormatInt(ids["winter"], 10), 200, `"places_left": null`)
+		get("/api/v1/events/"+strconv.FormatInt(ids["summer"], 10), 200, `+02:00"`)
+		get("/api/v1/events/"+strconv.FormatInt(ids["cancelled"], 10), 200, `"status": "cancelled"`)
+		get("/api/v1/events/"+strconv.FormatInt(ids["draft"], 10), 404, `"error"`)
+		get("/api/v1/events/999999", 404, `"error"`)
+		get("/api/v1/events?limit=0", 400, `"error": "limit must be`)
+		get("/api/v1/events?cursor=bm9wZQ", 400, `"error": "cursor`)
+		get("/api/v1/events?theme=weather", 400, `"error": "unknown theme`)
+		get("/api/v1/events?district=99", 400, `"error": "no district`)
+		get("/api/v1/events?from=tomorrow", 400, `"error": "from must be`)
 	})
 }

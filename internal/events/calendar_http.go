@@ -3,6 +3,7 @@ package events
 import (
 	"bytes"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -305,7 +306,7 @@ func (h *handlers) myICS(w http.ResponseWriter, r *http.Request) {
 type calMyData struct {
 	Since  *time.Time
 	URL    string
-	Webcal string
+	Webcal template.URL // built from the site's own address; webcal: is not a scheme templates trust
 	Feeds  calFeeds
 }
 
@@ -330,9 +331,9 @@ func (h *handlers) renderMyCalendar(w http.ResponseWriter, r *http.Request, toke
 	if token != "" {
 		d.URL = h.svc.BaseURL + "/events/my.ics?token=" + url.QueryEscape(token)
 		if rest, ok := strings.CutPrefix(d.URL, "https://"); ok {
-			d.Webcal = "webcal://" + rest
+			d.Webcal = template.URL("webcal://" + rest)
 		} else if rest, ok := strings.CutPrefix(d.URL, "http://"); ok {
-			d.Webcal = "webcal://" + rest
+			d.Webcal = template.URL("webcal://" + rest)
 		}
 		// The page holds a secret: keep it out of caches and history.
 		w.Header().Set("Cache-Control", "no-store")
