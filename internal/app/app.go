@@ -262,13 +262,15 @@ func mailDomain(cfg config.Config) string {
 	return "climatevolunteers.invalid"
 }
 
-// RunWorkers delivers the outbox and sends the initiatives' digests until ctx
-// ends, then returns once the work in hand is finished.
+// RunWorkers delivers the outbox, sends the initiatives' digests and the
+// events' reminders until ctx ends, then returns once the work in hand is
+// finished.
 func (a *App) RunWorkers(ctx context.Context) error {
-	digests := make(chan error, 1)
+	digests, reminders := make(chan error, 1), make(chan error, 1)
 	go func() { digests <- a.Initiatives.RunDigests(ctx, a.Config.DigestInterval) }()
+	go func() { reminders <- a.Events.RunReminders(ctx, 0) }() // every 10 minutes
 	err := a.Worker.Run(ctx)
-	return errors.Join(err, <-digests)
+	return errors.Join(err, <-digests, <-reminders)
 }
 
 // Close releases the mailer's connection and the database.
