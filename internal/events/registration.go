@@ -631,6 +631,7 @@ func workshopLines(lang string, chosen []Session, choices []Choice) string {
 func (s *Service) mailRegistration(ctx context.Context, tx *db.Tx, e Event, reg Registration, chosen []Session, c volunteers.Contact) error {
 	data := s.mailData(e, c)
 	data["Ticket"] = s.TicketURL(reg.Ticket)
+	data["QR"] = s.TicketQRURL(reg.Ticket)
 	data["Position"] = strconv.Itoa(reg.Position)
 	data["Workshops"] = workshopLines(c.Lang, chosen, reg.Choices)
 	name := "registration_confirmed"
@@ -674,6 +675,7 @@ func (s *Service) mailPromoted(ctx context.Context, tx *db.Tx, e Event, promoted
 		}
 		data := s.mailData(e, c)
 		data["Ticket"] = s.TicketURL(ticket)
+		data["QR"] = s.TicketQRURL(ticket)
 		data["Day"] = ""
 		if p.day {
 			data["Day"] = "yes"

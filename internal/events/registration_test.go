@@ -277,7 +277,8 @@ func TestRegistrationCancelPromotesAndMails(t *testing.T) {
 		}
 		conf := regMailsTo(t, d, p[0])
 		if len(conf) != 1 || !strings.Contains(conf[0].Text, "https://cv.example/tickets/"+regs[0].Ticket) ||
-			!strings.Contains(conf[0].Subject, "Inscription confirmée") {
+			!strings.Contains(conf[0].Subject, "Inscription confirmée") ||
+			!strings.Contains(conf[0].HTML, `src="https://cv.example/tickets/`+regs[0].Ticket+`/qr.png"`) {
 			t.Errorf("confirmation mail: %+v", conf)
 		}
 		if len(regs[0].Ticket) < 22 || regs[0].Ticket == regs[1].Ticket {
@@ -301,7 +302,8 @@ func TestRegistrationCancelPromotesAndMails(t *testing.T) {
 		}
 		m := regMailsTo(t, d, p[2])
 		if len(m) != 2 || !strings.Contains(m[1].Subject, "Une place s'est libérée") ||
-			!strings.Contains(m[1].Text, "https://cv.example/tickets/"+regs[2].Ticket) {
+			!strings.Contains(m[1].Text, "https://cv.example/tickets/"+regs[2].Ticket) ||
+			!strings.Contains(m[1].HTML, "/tickets/"+regs[2].Ticket+"/qr.png") {
 			t.Errorf("promotion mail: %+v", m)
 		}
 		if c, w := regCounts(t, d, id); c != 2 || w != 1 {
