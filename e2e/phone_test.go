@@ -18,7 +18,7 @@ func TestPagesOnAPhone(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Emulate(device.IPhoneSE)); err != nil {
 		t.Fatalf("emulating a phone: %v", err)
 	}
-	for _, path := range []string{"/", "/districts", "/initiatives", "/initiatives?q=jardin&near=11&radius=3", "/initiatives/1"} {
+	for _, path := range []string{"/", "/districts", "/initiatives", "/initiatives?q=jardin&near=11&radius=3", "/initiatives/1", "/events", "/events?theme=waste"} {
 		if status := navigate(ctx, t, base+path); status != http.StatusOK {
 			t.Fatalf("GET %s: status %d", path, status)
 		}
@@ -38,5 +38,16 @@ func TestPagesOnAPhone(t *testing.T) {
 		}
 		runAxe(ctx, t)
 	}
+	// An event's page, the first the list links to.
+	navigate(ctx, t, base+"/events")
+	event := evalJS[string](ctx, t, `([...document.querySelectorAll("main a")].map(a => a.getAttribute("href")).find(h => /^\/events\/[0-9]+$/.test(h)) ?? "")`)
+	if event == "" {
+		t.Fatal("the events list links to no event")
+	}
+	navigate(ctx, t, base+event)
+	if evalJS[bool](ctx, t, `document.documentElement.scrollWidth > document.documentElement.clientWidth`) {
+		t.Errorf("%s is wider than a phone screen", event)
+	}
+	runAxe(ctx, t)
 	assertNoConsoleErrors(ctx, t)
 }
