@@ -175,12 +175,6 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	auth.Register(r, rn, authSvc, sessions, guard, auth.DefaultLimits(), cfg.TrustProxy)
 	volunteerSvc := volunteers.NewService(d, authSvc)
 	authSvc.Landing = volunteerSvc.Landing
-	volunteerSvc.OnDelete = func(ctx context.Context, tx *db.Tx, userID int64) error {
-		if err := messages.EraseInbox(ctx, tx, userID); err != nil {
-			return err
-		}
-		return initiatives.EraseMemberships(ctx, tx, userID)
-	}
 	authSvc.OnSuspend = func(ctx context.Context, tx *db.Tx, userID int64, suspended bool) error {
 		return volunteers.SetActive(ctx, tx, userID, !suspended)
 	}
@@ -208,6 +202,15 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	events.Register(r, rn, eventSvc, events.Guards{User: guard.RequireUser})
+	volunteerSvc.OnDelete = func(ctx context.Context, tx *db.Tx, userID int64) error {
+		if err := messages.EraseInbox(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := initiatives.EraseMemberships(ctx, tx, userID); err != nil {
+			return err
+		}
+		return eventSvc.WithdrawAll(ctx, tx, userID)
+	}
 	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})
 	audit.Register(r, rn, d, admin)
 

@@ -83,6 +83,11 @@ func TestEventRegistrationJourney(t *testing.T) {
 		ada, _ := evregUser(t, a, "ada@example.org")
 		bob, _ := evregUser(t, a, "bob@example.org")
 		a.CreateUser(t, "cyd@example.org", auth.RoleVolunteer)
+		for email, name := range map[string]string{"ada@example.org": "Ada L.", "bob@example.org": "Bob M.", "cyd@example.org": "Cyd N."} {
+			if _, err := a.DB.Exec(t.Context(), "UPDATE users SET display_name = ? WHERE email = ?", name, email); err != nil {
+				t.Fatal(err)
+			}
+		}
 
 		// Overlapping workshops are refused with the choices kept.
 		body := evregPost(t, a, ada, path+"/register", url.Values{"session": {ws[0], ws[1]}}.Encode(), http.StatusUnprocessableEntity)
@@ -122,10 +127,13 @@ func TestEventRegistrationJourney(t *testing.T) {
 		}
 		evregPost(t, a, ada, path+"/registrations/add", "email=cyd%40example.org", http.StatusForbidden)
 		_, body = a.Get(t, adminClient, path+"/registrations")
-		for _, want := range []string{"ada@example.org", "bob@example.org", "1 confirmé·es, 1 en liste d’attente", "Atelier vélo"} {
+		for _, want := range []string{"Ada L.", "Bob M.", "1 confirmé·es, 1 en liste d’attente", "Atelier vélo"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the registrations page lacks %q", want)
 			}
+		}
+		if strings.Contains(body, "@example.org") {
+			t.Error("the registrations page shows addresses: organisers see names only")
 		}
 		body = evregPost(t, a, adminClient, path+"/registrations/add", "email=nobody%40example.org", http.StatusUnprocessableEntity)
 		if !strings.Contains(body, `href="#field-email"`) || !strings.Contains(body, "Aucun compte actif") || !strings.Contains(body, `value="nobody@example.org"`) {
@@ -150,7 +158,7 @@ func TestEventRegistrationJourney(t *testing.T) {
 			t.Errorf("cyd: added then promoted, %d mails", len(m))
 		}
 		_, body = a.Get(t, adminClient, path+"/registrations")
-		if strings.Contains(body, "bob@example.org") || !strings.Contains(body, "cyd@example.org") {
+		if strings.Contains(body, "Bob M.") || !strings.Contains(body, "Cyd N.") {
 			t.Error("the list after the removal")
 		}
 		evregPost(t, a, ada, path+"/cancel-registration", "", http.StatusSeeOther) // nothing left: a flash explains

@@ -196,10 +196,9 @@ func (s *Service) ResetCalendarToken(ctx context.Context, userID int64) (string,
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, "DELETE FROM event_calendar_tokens WHERE user_id = ?", userID); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO event_calendar_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)",
+		// One statement: two resets at once leave one address, never an error.
+		_, err := tx.Exec(ctx, `INSERT INTO event_calendar_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
 			userID, hashCalendarToken(token), db.Now())
 		return err
 	})

@@ -109,7 +109,7 @@ func (s *Service) UndoCheckIn(ctx context.Context, a Actor, eventID, regID int64
 			return orForbidden(err)
 		}
 		r, err := tx.Exec(ctx, `UPDATE event_registrations SET checked_in_at = NULL, updated_at = ?
-			WHERE id = ? AND event_id = ? AND checked_in_at IS NOT NULL`, db.Now(), regID, eventID)
+			WHERE id = ? AND event_id = ? AND checked_in_at IS NOT NULL AND status = ?`, db.Now(), regID, eventID, RegConfirmed)
 		if err != nil {
 			return err
 		}

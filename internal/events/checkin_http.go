@@ -235,10 +235,12 @@ func (h *handlers) undoCheckin(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, deskPath(e.ID, reg, cleanQuery(f.Values.Get("q"))))
 }
 
-// csvCell defuses spreadsheet formulas: a cell a spreadsheet would read as
-// a formula gets a leading apostrophe.
+// checkinCSVCell defuses spreadsheet formulas: a cell a spreadsheet would
+// read as a formula, even after leading spaces or line breaks, gets a
+// leading apostrophe.
 func checkinCSVCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	t := strings.TrimLeft(s, " \t\r\n")
+	if t != s || (t != "" && strings.ContainsRune("=+-@", rune(t[0]))) {
 		return "'" + s
 	}
 	return s

@@ -308,7 +308,7 @@ func TestQRSVGDrawsTheBitmap(t *testing.T) {
 
 func TestCheckinCSVCellDefusesFormulas(t *testing.T) {
 	for in, want := range map[string]string{"=HYPERLINK(1)": "'=HYPERLINK(1)", "+33": "'+33", "-1": "'-1", "@SUM": "'@SUM",
-		"Zoé": "Zoé", "": ""} {
+		" =HYPERLINK(1)": "' =HYPERLINK(1)", "\n=1+1": "'\n=1+1", "\tx": "'\tx", "Zoé": "Zoé", "": ""} {
 		if got := checkinCSVCell(in); got != want {
 			t.Errorf("checkinCSVCell(%q) = %q", in, got)
 		}

@@ -273,9 +273,9 @@ func (t *regTable) add(row regRow) {
 // regRow is one person on the organisers' lists.
 type regRow struct {
 	Registration
-	N           int // place in the list (the waitlist's order)
-	Name, Email string
-	Added       bool // added by an organiser
+	N     int    // place in the list (the waitlist's order)
+	Name  string // never the address: organisers see names only
+	Added bool   // added by an organiser
 }
 
 type sessionList struct {
@@ -349,7 +349,7 @@ func (h *handlers) renderRegistrations(w http.ResponseWriter, r *http.Request, s
 	}
 	for _, x := range regs {
 		c := byUser[x.UserID]
-		row := regRow{Registration: x, Name: c.Name, Email: c.Email, Added: x.AddedBy > 0}
+		row := regRow{Registration: x, Name: c.Name, Added: x.AddedBy > 0}
 		if x.Status == RegConfirmed {
 			d.Confirmed.add(row)
 		} else {
@@ -364,7 +364,7 @@ func (h *handlers) renderRegistrations(w http.ResponseWriter, r *http.Request, s
 		}
 		x := regs[ch.reg]
 		c := byUser[x.UserID]
-		row := regRow{Registration: x, Name: c.Name, Email: c.Email, Added: x.AddedBy > 0}
+		row := regRow{Registration: x, Name: c.Name, Added: x.AddedBy > 0}
 		if ch.choice.Status == RegConfirmed {
 			sl.Confirmed.add(row)
 		} else {

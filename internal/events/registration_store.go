@@ -112,7 +112,13 @@ func deleteRegistration(ctx context.Context, tx *db.Tx, id int64) error {
 }
 
 func setRegistrationStatus(ctx context.Context, tx *db.Tx, id int64, status string, now time.Time) error {
-	_, err := tx.Exec(ctx, "UPDATE event_registrations SET status = ?, updated_at = ? WHERE id = ?", status, now, id)
+	// A cancelled registration is no longer checked in: its count went down
+	// with the cancellation, so an undo must not take it down again.
+	q := "UPDATE event_registrations SET status = ?, updated_at = ? WHERE id = ?"
+	if status == RegCancelled {
+		q = "UPDATE event_registrations SET status = ?, updated_at = ?, checked_in_at = NULL WHERE id = ?"
+	}
+	_, err := tx.Exec(ctx, q, status, now, id)
 	return err
 }
 

@@ -114,6 +114,7 @@ func (s *Service) Create(ctx context.Context, a Actor, in Input) (int64, []Field
 // the places already confirmed is refused; a larger one lets the waitlist
 // in, first come first served.
 func (s *Service) Update(ctx context.Context, a Actor, id int64, in Input) ([]FieldError, error) {
+	in.ownerFixed = true
 	v, idx, errs, err := s.check(ctx, in)
 	if err != nil || len(errs) > 0 {
 		return errs, err
@@ -130,6 +131,16 @@ func (s *Service) Update(ctx context.Context, a Actor, id int64, in Input) ([]Fi
 		if v.capacity > 0 && v.capacity < e.Confirmed {
 			refused = []FieldError{{"capacity", "events.error.capacity_below_confirmed"}}
 			return nil
+		}
+		sessions, err := SessionsTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		for _, ss := range sessions {
+			if ss.StartsAt.Before(v.starts) || ss.EndsAt.After(v.ends) {
+				refused = []FieldError{{"starts_at", "events.error.sessions_outside"}}
+				return nil
+			}
 		}
 		if err := updateEvent(ctx, tx, id, v, idx[v.DistrictCode], db.Now()); err != nil {
 			return err

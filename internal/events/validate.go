@@ -27,6 +27,7 @@ type Input struct {
 	OpensAt, ClosesAt           string // registration window, both optional
 	Accessibility               string
 	Version                     int
+	ownerFixed                  bool // an edit: the owner was decided at creation
 }
 
 // LocalLayout is the layout of datetime-local fields.
@@ -93,19 +94,20 @@ func (in Input) validate(knownDistrict func(string) bool) (valid, []FieldError) 
 	} else if !slices.Contains(Themes, in.Theme) {
 		add("theme", "form.error.choice")
 	}
-	switch in.OwnerKind {
-	case OwnerInitiative:
+	switch {
+	case in.ownerFixed:
+	case in.OwnerKind == OwnerInitiative:
 		id, err := strconv.ParseInt(in.InitiativeID, 10, 64)
 		if err != nil || id <= 0 {
 			add("initiative", "events.error.initiative")
 		}
 		v.initiative = id
-	case OwnerPartner:
+	case in.OwnerKind == OwnerPartner:
 		if in.Partner == "" {
 			add("partner", "form.error.required")
 		}
-	case OwnerCity:
-	case "":
+	case in.OwnerKind == OwnerCity:
+	case in.OwnerKind == "":
 		add("owner", "form.error.required")
 	default:
 		add("owner", "form.error.choice")
@@ -170,6 +172,9 @@ func (in Input) validate(knownDistrict func(string) bool) (valid, []FieldError) 
 	}
 	if v.closes != nil && okEnd && v.closes.After(v.ends) {
 		add("closes_at", "events.error.closes_after_end")
+	}
+	if v.opens != nil && okEnd && !v.opens.Before(v.ends) {
+		add("opens_at", "events.error.opens_after_end")
 	}
 	return v, errs
 }

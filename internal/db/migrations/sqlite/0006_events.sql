@@ -67,9 +67,10 @@ CREATE TABLE event_sessions (
 CREATE INDEX event_sessions_event ON event_sessions (event_id, starts_at);
 
 -- One registration per person and event: confirmed, waitlisted (in id
--- order) or cancelled. ticket is the random code of the QR ticket.
+-- order) or cancelled. ticket is the random code of the QR ticket. Ids are
+-- never reused (AUTOINCREMENT): outbox keys are built from them.
 CREATE TABLE event_registrations (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     status TEXT NOT NULL,
