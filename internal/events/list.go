@@ -87,14 +87,6 @@ type listItem struct {
 	Marker   bool // drawn on the map
 }
 
-// pageLink is one entry of the page numbers; Gap stands for skipped pages.
-type pageLink struct {
-	N       int
-	URL     string
-	Current bool
-	Gap     bool
-}
-
 // mapRow is a district's line in the map's table.
 type mapRow struct {
 	Code, Name string
@@ -112,15 +104,10 @@ type listData struct {
 	Map       maps.Map
 	MapRows   []mapRow
 	HasMap    bool
-	Page      int
-	Pages     int
-	PrevURL   string
-	NextURL   string
-	FirstURL  string
-	PageLinks []pageLink
-	Filtered  bool
-	SignedIn  bool
-	Calendar  string // the subscribable feed of this selection
+	web.Pagination
+	Filtered bool
+	SignedIn bool
+	Calendar string // the subscribable feed of this selection
 }
 
 func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
@@ -165,7 +152,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
 	if len(cal) > 0 {
 		d.Calendar += "?" + cal.Encode()
 	}
-	d.pages(values, q)
+	d.Pagination = web.Paginate("/events", values, q.Offset, PageSize, d.Total)
 	if len(ds) > 0 {
 		if d.Map, err = h.selectionMap(r, ds, res.ByDistrict, d.Items); err != nil {
 			h.rn.Error(w, r, http.StatusInternalServerError, err)
@@ -181,50 +168,6 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusBadRequest
 	}
 	h.rn.Render(w, r, status, h.views["events_list"], web.Page{Title: h.rn.T(r, "events.pages.list_title"), Form: form, Data: d})
-}
-
-// pages builds the pagination; its links keep every filter.
-func (d *listData) pages(values url.Values, q ListQuery) {
-	d.Page = q.Offset/PageSize + 1
-	d.Pages = max((d.Total+PageSize-1)/PageSize, 1)
-	v := url.Values{}
-	for k, vs := range values {
-		if k != "page" {
-			v[k] = vs
-		}
-	}
-	link := func(p int) string {
-		if p > 1 {
-			v.Set("page", strconv.Itoa(p))
-		} else {
-			v.Del("page")
-		}
-		if len(v) == 0 {
-			return "/events"
-		}
-		return "/events?" + v.Encode()
-	}
-	d.FirstURL = link(1)
-	if d.Page > 1 {
-		d.PrevURL = link(min(d.Page-1, d.Pages))
-	}
-	if d.Page < d.Pages {
-		d.NextURL = link(d.Page + 1)
-	}
-	if d.Pages == 1 {
-		return
-	}
-	prev := 0
-	for p := 1; p <= d.Pages; p++ {
-		if p != 1 && p != d.Pages && (p < d.Page-2 || p > d.Page+2) {
-			continue
-		}
-		if p > prev+1 {
-			d.PageLinks = append(d.PageLinks, pageLink{Gap: true})
-		}
-		d.PageLinks = append(d.PageLinks, pageLink{N: p, URL: link(p), Current: p == d.Page})
-		prev = p
-	}
 }
 
 // selectionMap colours each district by how many events of the selection

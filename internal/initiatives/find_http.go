@@ -30,14 +30,6 @@ type listItem struct {
 	District string // the district's name
 }
 
-// pageLink is one entry of the page numbers; Gap stands for skipped pages.
-type pageLink struct {
-	N       int
-	URL     string
-	Current bool
-	Gap     bool
-}
-
 // listData fills templates/list.html.
 type listData struct {
 	Query     Query
@@ -51,14 +43,9 @@ type listData struct {
 	Map       maps.Map
 	MapRows   []mapRow
 	HasMap    bool
-	Page      int
-	Pages     int
-	PrevURL   string
-	NextURL   string
-	FirstURL  string
-	PageLinks []pageLink
-	Filtered  bool // some filter or search is set: the empty state offers to clear them
-	SignedIn  bool
+	web.Pagination
+	Filtered bool // some filter or search is set: the empty state offers to clear them
+	SignedIn bool
 }
 
 // mapRow is a district's line in the map's table.
@@ -108,7 +95,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
 			d.Filtered = true
 		}
 	}
-	d.pages(values, q)
+	d.Pagination = web.Paginate("/initiatives", values, q.Offset, PageSize, d.Total)
 	if len(ds) > 0 {
 		if d.Map, err = h.selectionMap(r, ds, res.ByDistrict, d.Items); err != nil {
 			h.rn.Error(w, r, http.StatusInternalServerError, err)
@@ -124,51 +111,6 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusBadRequest
 	}
 	h.rn.Render(w, r, status, h.views["list"], web.Page{Title: h.rn.T(r, "initiatives.list.title"), Form: form, Data: d})
-}
-
-// pages builds the pagination; its links keep every filter.
-func (d *listData) pages(values url.Values, q Query) {
-	d.Page = q.Offset/PageSize + 1
-	d.Pages = max((d.Total+PageSize-1)/PageSize, 1)
-	v := url.Values{}
-	for k, vs := range values {
-		if k != "page" {
-			v[k] = vs
-		}
-	}
-	link := func(p int) string {
-		if p > 1 {
-			v.Set("page", strconv.Itoa(p))
-		} else {
-			v.Del("page")
-		}
-		if len(v) == 0 {
-			return "/initiatives"
-		}
-		return "/initiatives?" + v.Encode()
-	}
-	d.FirstURL = link(1)
-	if d.Page > 1 {
-		d.PrevURL = link(min(d.Page-1, d.Pages))
-	}
-	if d.Page < d.Pages {
-		d.NextURL = link(d.Page + 1)
-	}
-	if d.Pages == 1 {
-		return
-	}
-	// First, last, and two either side of the current page.
-	prev := 0
-	for p := 1; p <= d.Pages; p++ {
-		if p != 1 && p != d.Pages && (p < d.Page-2 || p > d.Page+2) {
-			continue
-		}
-		if p > prev+1 {
-			d.PageLinks = append(d.PageLinks, pageLink{Gap: true})
-		}
-		d.PageLinks = append(d.PageLinks, pageLink{N: p, URL: link(p), Current: p == d.Page})
-		prev = p
-	}
 }
 
 // selectionMap colours each district by how many initiatives of the
