@@ -43,20 +43,6 @@ type checkinData struct {
 // maxQuery bounds the name searched for.
 const maxQuery = 100
 
-// loadDesk reads the event of the path for its organisers: 404 when the
-// viewer may not see it, 403 when they see it but do not run it.
-func (h *handlers) loadDesk(w http.ResponseWriter, r *http.Request) (Event, bool) {
-	e, manages, ok := h.load(w, r)
-	if !ok {
-		return e, false
-	}
-	if !manages {
-		h.rn.Error(w, r, http.StatusForbidden, nil)
-		return e, false
-	}
-	return e, true
-}
-
 func checkinPath(id int64) string { return "/events/" + strconv.FormatInt(id, 10) + "/checkin" }
 
 // deskPath is the check-in page showing last and keeping the search q.
@@ -84,7 +70,7 @@ func cleanQuery(q string) string {
 }
 
 func (h *handlers) checkinPage(w http.ResponseWriter, r *http.Request) {
-	e, ok := h.loadDesk(w, r)
+	e, ok := h.loadManaged(w, r)
 	if !ok {
 		return
 	}
@@ -146,7 +132,7 @@ func refusal(err error) (field, flash string) {
 // checkin checks a person in, from a ticket code (typed, pasted or
 // scanned: field code) or from the name search (field registration).
 func (h *handlers) checkin(w http.ResponseWriter, r *http.Request) {
-	e, ok := h.loadDesk(w, r)
+	e, ok := h.loadManaged(w, r)
 	if !ok {
 		return
 	}
@@ -208,7 +194,7 @@ func (h *handlers) afterCheckin(w http.ResponseWriter, r *http.Request, e Event,
 
 // undoCheckin takes a check-in back.
 func (h *handlers) undoCheckin(w http.ResponseWriter, r *http.Request) {
-	e, ok := h.loadDesk(w, r)
+	e, ok := h.loadManaged(w, r)
 	if !ok {
 		return
 	}
@@ -249,7 +235,7 @@ func checkinCSVCell(s string) string {
 // attendanceCSV exports who came: names, statuses, workshops and check-in
 // times in the city's zone. Never e-mail addresses.
 func (h *handlers) attendanceCSV(w http.ResponseWriter, r *http.Request) {
-	e, ok := h.loadDesk(w, r)
+	e, ok := h.loadManaged(w, r)
 	if !ok {
 		return
 	}

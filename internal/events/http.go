@@ -82,6 +82,20 @@ func (h *handlers) load(w http.ResponseWriter, r *http.Request) (Event, bool, bo
 	return e, manages, true
 }
 
+// loadManaged is load for organisers' pages: 404 when the viewer may not
+// see the event, 403 when they see it but do not run it.
+func (h *handlers) loadManaged(w http.ResponseWriter, r *http.Request) (Event, bool) {
+	e, manages, ok := h.load(w, r)
+	if !ok {
+		return e, false
+	}
+	if !manages {
+		h.rn.Error(w, r, http.StatusForbidden, nil)
+		return e, false
+	}
+	return e, true
+}
+
 // fail turns a service error into the right page.
 func (h *handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {

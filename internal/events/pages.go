@@ -180,20 +180,6 @@ func (h *handlers) create(w http.ResponseWriter, r *http.Request) {
 
 func eventPath(id int64) string { return "/events/" + strconv.FormatInt(id, 10) }
 
-// loadManaged is load for organisers' pages: 403 for people who see the
-// event but do not run it.
-func (h *handlers) loadManaged(w http.ResponseWriter, r *http.Request) (Event, bool) {
-	e, manages, ok := h.load(w, r)
-	if !ok {
-		return e, false
-	}
-	if !manages {
-		h.rn.Error(w, r, http.StatusForbidden, nil)
-		return e, false
-	}
-	return e, true
-}
-
 func (h *handlers) editPage(w http.ResponseWriter, r *http.Request) {
 	e, ok := h.loadManaged(w, r)
 	if !ok {

@@ -283,22 +283,8 @@ type sessionList struct {
 	Confirmed, Waitlisted *regTable
 }
 
-// loadManagedReg reads the event of the path for its organisers: 404 when
-// it does not exist (or is a draft they may not see), 403 for others.
-func (h *handlers) loadManagedReg(w http.ResponseWriter, r *http.Request) (Event, bool) {
-	e, manages, ok := h.load(w, r)
-	if !ok {
-		return e, false
-	}
-	if !manages {
-		h.rn.Error(w, r, http.StatusForbidden, nil)
-		return e, false
-	}
-	return e, true
-}
-
 func (h *handlers) registrationsPage(w http.ResponseWriter, r *http.Request) {
-	e, ok := h.loadManagedReg(w, r)
+	e, ok := h.loadManaged(w, r)
 	if !ok {
 		return
 	}
@@ -399,7 +385,7 @@ func choicesInOrder(regs []Registration) []regChoice {
 }
 
 func (h *handlers) addPerson(w http.ResponseWriter, r *http.Request) {
-	e, ok := h.loadManagedReg(w, r)
+	e, ok := h.loadManaged(w, r)
 	if !ok {
 		return
 	}
@@ -426,7 +412,7 @@ func (h *handlers) addPerson(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) removePerson(w http.ResponseWriter, r *http.Request) {
-	e, ok := h.loadManagedReg(w, r)
+	e, ok := h.loadManaged(w, r)
 	if !ok {
 		return
 	}
