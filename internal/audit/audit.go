@@ -34,6 +34,8 @@ const (
 	// Initiatives: moderation decisions and introductions by coordinators.
 	ActionInitiativeDecision     = "initiatives.decision"
 	ActionInitiativeIntroduction = "initiatives.introduction"
+	// Alerts: a coordinator sets a heat or flood level for the city or a district.
+	ActionAlertLevelSet = "alerts.level_set"
 )
 
 // actions lists every known action, in the order the filter offers them.
@@ -42,6 +44,7 @@ var actions = []string{
 	ActionPasswordChanged, ActionPasswordReset, ActionEmailChanged, ActionSessionsRevoked,
 	ActionRoleChanged, ActionUserSuspended, ActionUserReinstated, ActionDataExport, ActionAccountDeleted,
 	ActionInitiativeDecision, ActionInitiativeIntroduction,
+	ActionAlertLevelSet,
 }
 
 // Actions returns the known actions.

@@ -1,0 +1,209 @@
+package alerts
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"climatevolunteers/internal/audit"
+	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/districts"
+)
+
+// Districts gives the city's districts: the codes a level may be set for.
+type Districts interface {
+	List(ctx context.Context) ([]districts.District, error)
+}
+
+// Actor is who asks for a change.
+type Actor struct {
+	UserID int64
+	Role   string // the account's platform role
+}
+
+// canSet: coordinators and administrators set alert levels.
+func canSet(a Actor) bool { return a.UserID > 0 && (a.Role == "coordinator" || a.Role == "admin") }
+
+// Service is the feature's logic.
+type Service struct {
+	db        *db.DB
+	districts Districts
+}
+
+// NewService binds the service to the database and the districts.
+func NewService(d *db.DB, ds Districts) *Service { return &Service{db: d, districts: ds} }
+
+// Set makes level the current one for hazard in a district, or in the whole
+// city when districtCode is "". The replaced level keeps its row, ended now.
+// Setting the level and advice already current changes nothing and returns
+// the current row. A district's own level applies when it is at least the
+// city's: to let a district follow the city again, set it to 1.
+func (s *Service) Set(ctx context.Context, actor Actor, hazard Hazard, districtCode string, level Level, advice string) (Record, error) {
+	if !canSet(actor) {
+		return Record{}, ErrForbidden
+	}
+	r, err := s.validate(ctx, hazard, districtCode, level, advice)
+	if err != nil {
+		return Record{}, err
+	}
+	r.SetBy = actor.UserID
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := lockLevels(ctx, tx); err != nil {
+			return err
+		}
+		prev, had, err := currentTx(ctx, tx, r.Hazard, r.Scope())
+		if err != nil {
+			return err
+		}
+		if had && prev.Level == r.Level && prev.Advice == r.Advice {
+			r = prev
+			return nil
+		}
+		now := db.Now()
+		if r.ID, err = replace(ctx, tx, r, now); err != nil {
+			return err
+		}
+		r.SetAt = now
+		from := "none"
+		if had {
+			from = fmt.Sprint(int(prev.Level))
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, Action: audit.ActionAlertLevelSet,
+			TargetType: "alert_level", TargetID: fmt.Sprint(r.ID),
+			Detail: fmt.Sprintf("%s, %s: %s -> %d", r.Hazard, r.Scope(), from, r.Level)})
+	})
+	if err != nil {
+		return Record{}, err
+	}
+	return r, nil
+}
+
+// validate checks a change and returns it as a record, advice trimmed.
+func (s *Service) validate(ctx context.Context, h Hazard, districtCode string, l Level, advice string) (Record, error) {
+	if !h.Valid() {
+		return Record{}, &FieldError{Field: "hazard", Key: "form.error.choice"}
+	}
+	if !l.Valid() {
+		return Record{}, &FieldError{Field: "level", Key: "form.error.choice"}
+	}
+	advice = strings.TrimSpace(strings.ToValidUTF8(advice, "\uFFFD"))
+	if utf8.RuneCountInString(advice) > MaxAdvice {
+		return Record{}, &FieldError{Field: "advice", Key: "form.error.too_long"} // {0} is MaxAdvice
+	}
+	if districtCode != "" {
+		ok, err := s.knownDistrict(ctx, districtCode)
+		if err != nil {
+			return Record{}, err
+		}
+		if !ok {
+			return Record{}, &FieldError{Field: "district", Key: "form.error.choice"}
+		}
+	}
+	return Record{Hazard: h, DistrictCode: districtCode, Level: l, Advice: advice}, nil
+}
+
+func (s *Service) knownDistrict(ctx context.Context, code string) (bool, error) {
+	if code == CityScope { // reserved for the city's scope
+		return false, nil
+	}
+	ds, err := s.districts.List(ctx)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(ds, func(d districts.District) bool { return d.Code == code }), nil
+}
+
+// Current returns the effective levels of the city and of every district.
+func (s *Service) Current(ctx context.Context) (Situation, error) {
+	ds, err := s.districts.List(ctx)
+	if err != nil {
+		return Situation{}, err
+	}
+	rows, err := currentRows(ctx, s.db)
+	if err != nil {
+		return Situation{}, err
+	}
+	sit := Situation{City: effective(rows, ""), Districts: make(map[string][]Effective, len(ds))}
+	for _, d := range ds {
+		sit.Districts[d.Code] = effective(rows, d.Code)
+	}
+	return sit, nil
+}
+
+// EffectiveFor returns the levels that apply in a district (the city's for
+// "" or a code without levels of its own), one per hazard in Hazards order.
+func (s *Service) EffectiveFor(ctx context.Context, districtCode string) ([]Effective, error) {
+	rows, err := currentFor(ctx, s.db, districtCode)
+	if err != nil {
+		return nil, err
+	}
+	return effective(rows, districtCode), nil
+}
+
+// Banner tells whether pages seen from a district ("" for the city) show an
+// alert banner, and with which levels and advice.
+func (s *Service) Banner(ctx context.Context, districtCode string) (Banner, error) {
+	eff, err := s.EffectiveFor(ctx, districtCode)
+	if err != nil {
+		return Banner{}, err
+	}
+	var b Banner
+	for _, e := range eff {
+		if e.Banner() {
+			b.Alerts = append(b.Alerts, e)
+		}
+	}
+	slices.SortStableFunc(b.Alerts, func(x, y Effective) int { return int(y.Level - x.Level) })
+	return b, nil
+}
+
+// DefaultHistory and MaxHistory bound History's limit.
+const (
+	DefaultHistory = 100
+	MaxHistory     = 1000
+)
+
+// History returns the latest changes first, current and ended.
+func (s *Service) History(ctx context.Context, limit int) ([]Record, error) {
+	if limit <= 0 {
+		limit = DefaultHistory
+	}
+	limit = min(limit, MaxHistory)
+	return history(ctx, s.db, limit)
+}
+
+// effective picks, for each hazard, the district's own level when it is at
+// least the city's, and the city's otherwise (also when the district has
+// none). With neither, the level is 1.
+func effective(rows []Record, districtCode string) []Effective {
+	out := make([]Effective, 0, len(Hazards))
+	for _, h := range Hazards {
+		var city, own *Record
+		for i := range rows {
+			r := &rows[i]
+			if r.Hazard != h {
+				continue
+			}
+			switch {
+			case r.DistrictCode == "":
+				city = r
+			case districtCode != "" && r.DistrictCode == districtCode:
+				own = r
+			}
+		}
+		e := Effective{Hazard: h, Level: MinLevel}
+		switch {
+		case own != nil && (city == nil || own.Level >= city.Level):
+			e = Effective{Hazard: h, Level: own.Level, Advice: own.Advice, From: own.DistrictCode, SetAt: own.SetAt}
+			if e.Advice == "" && city != nil && city.Level == own.Level {
+				e.Advice = city.Advice
+			}
+		case city != nil:
+			e = Effective{Hazard: h, Level: city.Level, Advice: city.Advice, SetAt: city.SetAt}
+		}
+		out = append(out, e)
+	}
+	return out
+}
