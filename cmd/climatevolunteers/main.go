@@ -38,7 +38,7 @@ commands:
   migrate   apply pending database migrations and exit
   backup    write a consistent copy of the SQLite database to FILE
   user      create an account or change its role (user create, user role)
-  import    load data: import districts FILE.geojson
+  import    load data: import districts FILE.geojson, import cool-places FILE.csv
   version   print the schema versions this program knows
 
 Run "climatevolunteers COMMAND -h" for a command's flags.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/coolplaces"
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/districts"
 	"climatevolunteers/internal/events"
@@ -97,6 +98,11 @@ func Load(ctx context.Context, d *db.DB, o Options) (Outcome, error) {
 		// Events are owned by the published initiatives above, partners
 		// and the City; the volunteers register for some of them.
 		if err := events.SeedDemoTx(ctx, tx, time.Now()); err != nil {
+			return err
+		}
+		// Real Paris cool places (parks, pools, fountains), for the
+		// solidarity feature's "nearest open cool places".
+		if err := coolplaces.SeedDemo(ctx, tx); err != nil {
 			return err
 		}
 		now := time.Now().UTC()
