@@ -238,6 +238,12 @@ type noInitiatives struct{}
 
 func (noInitiatives) Organises(context.Context, int64, int64) (bool, error) { return false, nil }
 
+func (noInitiatives) Get(context.Context, int64) (initiatives.Initiative, error) {
+	return initiatives.Initiative{}, initiatives.ErrNotFound
+}
+
+func (noInitiatives) Mine(context.Context, int64) ([]initiatives.Initiative, error) { return nil, nil }
+
 // eventSite serves the events' API over d, with every page open.
 func eventSite(t *testing.T, d *db.DB) (http.Handler, *web.Router) {
 	t.Helper()

@@ -15,6 +15,7 @@ import (
 
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/volunteers"
 	"climatevolunteers/internal/web"
 	"climatevolunteers/internal/web/webtest"
@@ -41,6 +42,14 @@ func (calPeople) Contacts(_ context.Context, ids []int64) ([]volunteers.Contact,
 type calNoInitiatives struct{}
 
 func (calNoInitiatives) Organises(context.Context, int64, int64) (bool, error) { return false, nil }
+
+func (calNoInitiatives) Get(context.Context, int64) (initiatives.Initiative, error) {
+	return initiatives.Initiative{}, initiatives.ErrNotFound
+}
+
+func (calNoInitiatives) Mine(context.Context, int64) ([]initiatives.Initiative, error) {
+	return nil, nil
+}
 
 // calSetup gives a service over d with Paris's districts.
 func calSetup(t testing.TB, d *db.DB) *Service {

@@ -9,6 +9,7 @@ import (
 
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/volunteers"
 )
 
@@ -39,6 +40,12 @@ func (p chkPeople) Contacts(_ context.Context, ids []int64) ([]volunteers.Contac
 type chkInitiatives struct{}
 
 func (chkInitiatives) Organises(context.Context, int64, int64) (bool, error) { return false, nil }
+
+func (chkInitiatives) Get(context.Context, int64) (initiatives.Initiative, error) {
+	return initiatives.Initiative{}, initiatives.ErrNotFound
+}
+
+func (chkInitiatives) Mine(context.Context, int64) ([]initiatives.Initiative, error) { return nil, nil }
 
 func chkService(t testing.TB, d *db.DB, names map[int64]string) *Service {
 	t.Helper()

@@ -14,25 +14,13 @@ import (
 	"climatevolunteers/internal/web"
 )
 
-// The initiatives store offers more than Organises; pages use these when
-// present (the app passes initiatives.Store, which has both).
-type (
-	initiativeGetter interface {
-		Get(ctx context.Context, id int64) (initiatives.Initiative, error)
-	}
-	initiativeLister interface {
-		Mine(ctx context.Context, userID int64) ([]initiatives.Initiative, error)
-	}
-)
-
 // organisedInitiatives lists the initiatives a person runs and may create
 // events for (not archived or rejected ones).
 func (h *handlers) organisedInitiatives(ctx context.Context, userID int64) ([]initiatives.Initiative, error) {
-	l, ok := h.svc.Initiatives.(initiativeLister)
-	if !ok || userID <= 0 {
+	if userID <= 0 {
 		return nil, nil
 	}
-	all, err := l.Mine(ctx, userID)
+	all, err := h.svc.Initiatives.Mine(ctx, userID)
 	var out []initiatives.Initiative
 	for _, in := range all {
 		if in.Status != initiatives.Archived && in.Status != initiatives.Rejected {
@@ -290,8 +278,8 @@ func (h *handlers) renderShow(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 	}
-	if g, ok := h.svc.Initiatives.(initiativeGetter); ok && e.InitiativeID > 0 {
-		in, err := g.Get(ctx, e.InitiativeID)
+	if e.InitiativeID > 0 {
+		in, err := h.svc.Initiatives.Get(ctx, e.InitiativeID)
 		switch {
 		case err == nil && in.Visible():
 			d.Owner.InitiativeTitle = in.Title

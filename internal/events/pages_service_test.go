@@ -11,6 +11,7 @@ import (
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/db/dbtest"
 	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/volunteers"
 )
 
@@ -40,6 +41,14 @@ type pgInitiatives map[[2]int64]bool
 
 func (p pgInitiatives) Organises(_ context.Context, initiative, user int64) (bool, error) {
 	return p[[2]int64{initiative, user}], nil
+}
+
+func (p pgInitiatives) Get(context.Context, int64) (initiatives.Initiative, error) {
+	return initiatives.Initiative{}, initiatives.ErrNotFound
+}
+
+func (p pgInitiatives) Mine(context.Context, int64) ([]initiatives.Initiative, error) {
+	return nil, nil
 }
 
 func pgService(t testing.TB, d *db.DB, ins pgInitiatives) *Service {

@@ -14,6 +14,7 @@ import (
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/db/dbtest"
 	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/outbox"
 	"climatevolunteers/internal/volunteers"
 )
@@ -52,6 +53,14 @@ func (p regPeopleDB) AccountByEmail(ctx context.Context, email string) (int64, b
 type regNoInitiatives struct{}
 
 func (regNoInitiatives) Organises(context.Context, int64, int64) (bool, error) { return false, nil }
+
+func (regNoInitiatives) Get(context.Context, int64) (initiatives.Initiative, error) {
+	return initiatives.Initiative{}, initiatives.ErrNotFound
+}
+
+func (regNoInitiatives) Mine(context.Context, int64) ([]initiatives.Initiative, error) {
+	return nil, nil
+}
 
 func regService(t testing.TB, d *db.DB) *Service {
 	t.Helper()

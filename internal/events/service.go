@@ -6,6 +6,7 @@ import (
 
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/outbox"
 	"climatevolunteers/internal/volunteers"
 )
@@ -20,10 +21,13 @@ type People interface {
 	Contacts(ctx context.Context, userIDs []int64) ([]volunteers.Contact, error)
 }
 
-// Initiatives tells who runs an initiative: its organisers organise its
-// events too.
+// Initiatives tells who runs an initiative (its organisers organise its
+// events too), names an event's initiative, and lists those a person runs
+// for the event form. The initiatives' store answers it.
 type Initiatives interface {
 	Organises(ctx context.Context, initiativeID, userID int64) (bool, error)
+	Get(ctx context.Context, id int64) (initiatives.Initiative, error)
+	Mine(ctx context.Context, userID int64) ([]initiatives.Initiative, error)
 }
 
 // Deps are what the feature needs from the rest of the platform.
