@@ -35,7 +35,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
 		data.TotalPopulation += s.Population
 		data.TotalArea += s.AreaKm2
 		data.TotalVolunteers += s.Volunteers
-		areas[i] = area(s.District, shapes)
+		areas[i] = Area(s.District, shapes)
 		areas[i].Value, areas[i].HasValue = s.PerThousand, s.HasRate
 	}
 	if data.TotalPopulation > 0 {
@@ -52,9 +52,20 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
 	h.rn.Render(w, r, http.StatusOK, h.list, web.Page{Title: h.rn.T(r, "districts.title"), Data: data})
 }
 
-// area turns a district into a map area, with its boundary when known.
-func area(d District, shapes map[string][]maps.Polygon) maps.Area {
+// Area turns a district into a map area, with its boundary when known.
+func Area(d District, shapes map[string][]maps.Polygon) maps.Area {
 	return maps.Area{ID: d.Code, Name: d.Name, Label: d.Code, Lat: d.Lat, Lon: d.Lon, Shape: shapes[d.Code]}
+}
+
+// CountAreas are the districts as map areas valued by a count each (zero
+// when absent): the maps of a list's selection.
+func CountAreas(ds []District, shapes map[string][]maps.Polygon, counts map[string]int) []maps.Area {
+	areas := make([]maps.Area, len(ds))
+	for i, d := range ds {
+		areas[i] = Area(d, shapes)
+		areas[i].Value, areas[i].HasValue = float64(counts[d.Code]), true
+	}
+	return areas
 }
 
 type districtData struct {
@@ -91,7 +102,7 @@ func (h *handlers) districtPage(w http.ResponseWriter, r *http.Request) {
 	}
 	areas := make([]maps.Area, len(stats))
 	for i, s := range stats {
-		areas[i] = area(s.District, shapes)
+		areas[i] = Area(s.District, shapes)
 	}
 	data.Map = maps.Locator(areas, code, maps.Options{
 		ID: "district-map", Lang: web.Lang(r),

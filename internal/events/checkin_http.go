@@ -221,17 +221,6 @@ func (h *handlers) undoCheckin(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, deskPath(e.ID, reg, cleanQuery(f.Values.Get("q"))))
 }
 
-// checkinCSVCell defuses spreadsheet formulas: a cell a spreadsheet would
-// read as a formula, even after leading spaces or line breaks, gets a
-// leading apostrophe.
-func checkinCSVCell(s string) string {
-	t := strings.TrimLeft(s, " \t\r\n")
-	if t != s || (t != "" && strings.ContainsRune("=+-@", rune(t[0]))) {
-		return "'" + s
-	}
-	return s
-}
-
 // attendanceCSV exports who came: names, statuses, workshops and check-in
 // times in the city's zone. Never e-mail addresses.
 func (h *handlers) attendanceCSV(w http.ResponseWriter, r *http.Request) {
@@ -266,7 +255,7 @@ func (h *handlers) attendanceCSV(w http.ResponseWriter, r *http.Request) {
 			}
 			ws = append(ws, title)
 		}
-		cw.Write([]string{checkinCSVCell(name), t("events.checkin.status." + p.Status), checkinCSVCell(strings.Join(ws, "; ")),
+		cw.Write([]string{web.CSVCell(name), t("events.checkin.status." + p.Status), web.CSVCell(strings.Join(ws, "; ")),
 			parisTime(p.CheckedInAt)})
 	}
 	cw.Flush()

@@ -13,6 +13,7 @@ import (
 
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/db/dbtest"
+	"climatevolunteers/internal/web"
 )
 
 func TestCheckinIsIdempotentAndCounted(t *testing.T) {
@@ -309,8 +310,8 @@ func TestQRSVGDrawsTheBitmap(t *testing.T) {
 func TestCheckinCSVCellDefusesFormulas(t *testing.T) {
 	for in, want := range map[string]string{"=HYPERLINK(1)": "'=HYPERLINK(1)", "+33": "'+33", "-1": "'-1", "@SUM": "'@SUM",
 		" =HYPERLINK(1)": "' =HYPERLINK(1)", "\n=1+1": "'\n=1+1", "\tx": "'\tx", "Zoé": "Zoé", "": ""} {
-		if got := checkinCSVCell(in); got != want {
-			t.Errorf("checkinCSVCell(%q) = %q", in, got)
+		if got := web.CSVCell(in); got != want {
+			t.Errorf("web.CSVCell(%q) = %q", in, got)
 		}
 	}
 }

@@ -180,11 +180,7 @@ func (h *handlers) selectionMap(r *http.Request, ds []districts.District, counts
 			return maps.Map{}, err
 		}
 	}
-	areas := make([]maps.Area, len(ds))
-	for i, x := range ds {
-		areas[i] = maps.Area{ID: x.Code, Name: x.Name, Label: x.Code, Lat: x.Lat, Lon: x.Lon, Shape: shapes[x.Code],
-			Value: float64(counts[x.Code]), HasValue: true}
-	}
+	areas := districts.CountAreas(ds, shapes, counts)
 	var markers []maps.Marker
 	for _, it := range items {
 		if it.Marker {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/web"
 )
 
 // exportBatch is how many initiatives an export asks Find for at a time.
@@ -78,15 +79,6 @@ var csvHeader = []string{"id", "title", "summary", "description", "theme", "dist
 	"starts_on", "ends_on", "ongoing", "contact", "links", "image_url", "partner", "status", "participants", "followers",
 	"published_at", "url"}
 
-// csvCell defuses spreadsheet formulas in text people typed: a cell that a
-// spreadsheet would read as a formula gets a leading apostrophe.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func csvRow(a apiInitiative) []string {
 	opt := func(s *string) string {
 		if s == nil {
@@ -98,9 +90,9 @@ func csvRow(a apiInitiative) []string {
 	if a.Point != nil {
 		lat, lon = strconv.FormatFloat(a.Point.Lat, 'f', -1, 64), strconv.FormatFloat(a.Point.Lon, 'f', -1, 64)
 	}
-	return []string{strconv.FormatInt(a.ID, 10), csvCell(a.Title), csvCell(a.Summary), csvCell(a.Description), a.Theme,
-		opt(a.District), csvCell(a.Address), lat, lon, opt(a.StartsOn), opt(a.EndsOn), strconv.FormatBool(a.Ongoing),
-		csvCell(a.Contact), csvCell(strings.Join(a.Links, " ")), opt(a.ImageURL), csvCell(opt(a.Partner)), a.Status,
+	return []string{strconv.FormatInt(a.ID, 10), web.CSVCell(a.Title), web.CSVCell(a.Summary), web.CSVCell(a.Description), a.Theme,
+		opt(a.District), web.CSVCell(a.Address), lat, lon, opt(a.StartsOn), opt(a.EndsOn), strconv.FormatBool(a.Ongoing),
+		web.CSVCell(a.Contact), web.CSVCell(strings.Join(a.Links, " ")), opt(a.ImageURL), web.CSVCell(opt(a.Partner)), a.Status,
 		strconv.Itoa(a.Participants), strconv.Itoa(a.Followers), a.PublishedAt.Format(time.RFC3339), a.URL}
 }
 

@@ -1,6 +1,7 @@
 package initiatives
 
 import (
+	"climatevolunteers/internal/web"
 	"testing"
 	"time"
 )
@@ -10,8 +11,8 @@ func TestCSVCellDefusesFormulas(t *testing.T) {
 		"=1+1": "'=1+1", "+33 1 23": "'+33 1 23", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "\t=x": "'\t=x", "\r=x": "'\r=x",
 		"Jardin": "Jardin", "": "", "a=b": "a=b", "'déjà": "'déjà",
 	} {
-		if got := csvCell(in); got != want {
-			t.Errorf("csvCell(%q) = %q, want %q", in, got, want)
+		if got := web.CSVCell(in); got != want {
+			t.Errorf("web.CSVCell(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -154,18 +154,10 @@ func (h *handlers) exportCSV(w http.ResponseWriter, r *http.Request) {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"display_name", "district", "skills", "languages", "interests", "availability", "email", "phone"})
 	for _, row := range rows {
-		cw.Write([]string{cell(row.DisplayName), row.DistrictCode, strings.Join(row.Skills, " "), strings.Join(row.Languages, " "),
-			strings.Join(row.Interests, " "), availabilityCodes(row.Availability), cell(row.Email), row.Phone})
+		cw.Write([]string{web.CSVCell(row.DisplayName), row.DistrictCode, strings.Join(row.Skills, " "), strings.Join(row.Languages, " "),
+			strings.Join(row.Interests, " "), availabilityCodes(row.Availability), web.CSVCell(row.Email), row.Phone})
 	}
 	cw.Flush()
-}
-
-// cell defuses spreadsheet formulas in text people typed.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // availabilityCodes writes "mon:morning sat:evening".
