@@ -13,11 +13,13 @@ import (
 	"net/http"
 	"net/url"
 
+	"climatevolunteers/internal/alerts"
 	"climatevolunteers/internal/api"
 	"climatevolunteers/internal/audit"
 	"climatevolunteers/internal/auth"
 	"climatevolunteers/internal/auth/password"
 	"climatevolunteers/internal/config"
+	"climatevolunteers/internal/coolplaces"
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/demo"
 	"climatevolunteers/internal/districts"
@@ -27,6 +29,7 @@ import (
 	"climatevolunteers/internal/messages"
 	"climatevolunteers/internal/ops"
 	"climatevolunteers/internal/outbox"
+	"climatevolunteers/internal/sealed"
 	"climatevolunteers/internal/volunteers"
 	"climatevolunteers/internal/web"
 	"climatevolunteers/internal/web/i18n"
@@ -83,7 +86,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	if cfg.Demo {
-		outcome, err := demo.Load(ctx, d, demo.Options{Volunteers: demoVolunteers})
+		keys, err := Keys(cfg)
+		if err != nil {
+			d.Close()
+			return nil, err
+		}
+		outcome, err := demo.Load(ctx, d, demo.Options{Volunteers: demoVolunteers, Keys: keys})
 		if err != nil {
 			d.Close()
 			return nil, fmt.Errorf("demo data: %w", err)
@@ -101,6 +109,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	return a, nil
+}
+
+// Keys loads the keyring that seals the registry's personal fields: from
+// CV_SECRET_KEY, else the key file in the data directory (created on first
+// run, readable by its owner only).
+func Keys(cfg config.Config) (*sealed.Keyring, error) {
+	k, err := sealed.Load(cfg.SecretKey, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("secret keys: %w", err)
+	}
+	return k, nil
 }
 
 // LocaleSources lists every feature's translations.
@@ -210,6 +229,16 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 			return err
 		}
 		return eventSvc.WithdrawAll(ctx, tx, userID)
+	}
+	keys, err := Keys(cfg)
+	if err != nil {
+		return nil, err
+	}
+	alertSvc := alerts.NewService(d, districtStore)
+	sol := &solidarityDeps{cfg: cfg, db: d, log: log, r: r, rn: rn, guard: guard, keys: keys, districts: districtStore,
+		volunteers: volunteerSvc, notify: worker.Notify, alerts: alertSvc, coolPlaces: coolplaces.NewStore(d)}
+	if err := wireSolidarity(sol); err != nil {
+		return nil, err
 	}
 	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})
 	audit.Register(r, rn, d, admin)

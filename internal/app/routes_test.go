@@ -110,7 +110,9 @@ func testRoutesByRole(t *testing.T, e db.Engine) {
 		{"GET /admin/audit", "/admin/audit", adminOnly, 303, 200, false},
 	}
 	cases = append(cases, initiativeRoutes(t, a)...)
-	for _, more := range [][]routeCase{eventPageRoutes(t, a), eventRegistrationRoutes(t, a), eventCheckinRoutes(t, a), eventCalendarRoutes(t, a)} {
+	for _, more := range [][]routeCase{eventPageRoutes(t, a), eventRegistrationRoutes(t, a), eventCheckinRoutes(t, a), eventCalendarRoutes(t, a),
+		solidarityAlertsRoutes(t, a), solidarityRegistryRoutes(t, a), solidarityNetworkRoutes(t, a),
+		solidarityEpisodesRoutes(t, a), solidarityMonitorRoutes(t, a)} {
 		cases = append(cases, more...)
 	}
 

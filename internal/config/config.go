@@ -32,6 +32,9 @@ type Config struct {
 	SMTPURL         string // smtp://user:pass@host:port?from=...; empty: mails go to the log and the admin outbox page
 	TrustProxy      bool   // take the client address from X-Forwarded-For (behind a reverse proxy)
 	SMSURL          string // HTTP SMS gateway; empty: text messages are logged (no number, no text)
+	// SecretKey (CV_SECRET_KEY, environment only) holds the keys that seal
+	// the registry's personal fields; empty: a key file in DataDir.
+	SecretKey string
 }
 
 // Secure reports whether the site is served over https (Secure cookies, HSTS).
@@ -117,6 +120,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		SMTPURL:      *vals["smtp-url"],
 		TrustProxy:   trustProxy,
 		SMSURL:       *vals["sms-url"],
+		// Only from the environment: a flag's value would show in ps.
+		SecretKey: getenv("CV_SECRET_KEY"),
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(*vals["max-body-bytes"], 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		return c, errors.New("max-body-bytes must be a whole number of at least 1024")

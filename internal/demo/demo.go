@@ -12,6 +12,7 @@ import (
 	"climatevolunteers/internal/auth"
 	"climatevolunteers/internal/coolplaces"
 	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/sealed"
 	"climatevolunteers/internal/districts"
 	"climatevolunteers/internal/events"
 	"climatevolunteers/internal/home"
@@ -39,6 +40,9 @@ type Options struct {
 	// demo volunteers (none without volunteers); 0 means
 	// initiatives.DefaultDemoInitiatives.
 	Initiatives int
+	// Keys seal the demo registry's personal fields; without them the
+	// registry and the solidarity network stay empty.
+	Keys *sealed.Keyring
 }
 
 // Load fills an empty database with the demo data. It never touches a

@@ -47,7 +47,11 @@ func New(t testing.TB, e db.Engine, o Options) *App {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if o.Demo {
-		if _, err := demo.Load(t.Context(), d, demo.Options{Volunteers: o.DemoVolunteers}); err != nil {
+		keys, err := app.Keys(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := demo.Load(t.Context(), d, demo.Options{Volunteers: o.DemoVolunteers, Keys: keys}); err != nil {
 			t.Fatal(err)
 		}
 	}

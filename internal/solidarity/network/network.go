@@ -1,0 +1,7 @@
+// Package network is the volunteers' solidarity network: opting in, how
+// many people one can call, languages and districts, and the built-in
+// heatwave check-in training with its quiz.
+package network
+
+// Service is the network's logic.
+type Service struct{}
