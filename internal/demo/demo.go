@@ -12,11 +12,11 @@ import (
 	"climatevolunteers/internal/auth"
 	"climatevolunteers/internal/coolplaces"
 	"climatevolunteers/internal/db"
-	"climatevolunteers/internal/sealed"
 	"climatevolunteers/internal/districts"
 	"climatevolunteers/internal/events"
 	"climatevolunteers/internal/home"
 	"climatevolunteers/internal/initiatives"
+	"climatevolunteers/internal/sealed"
 	"climatevolunteers/internal/volunteers"
 )
 
