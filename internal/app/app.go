@@ -30,6 +30,10 @@ import (
 	"climatevolunteers/internal/ops"
 	"climatevolunteers/internal/outbox"
 	"climatevolunteers/internal/sealed"
+	"climatevolunteers/internal/solidarity/episodes"
+	"climatevolunteers/internal/solidarity/monitor"
+	"climatevolunteers/internal/solidarity/network"
+	"climatevolunteers/internal/solidarity/registry"
 	"climatevolunteers/internal/volunteers"
 	"climatevolunteers/internal/web"
 	"climatevolunteers/internal/web/i18n"
@@ -124,7 +128,8 @@ func Keys(cfg config.Config) (*sealed.Keyring, error) {
 
 // LocaleSources lists every feature's translations.
 func LocaleSources() []fs.FS {
-	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales, volunteers.Locales, messages.Locales, initiatives.Locales, events.Locales}
+	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales, volunteers.Locales, messages.Locales, initiatives.Locales, events.Locales,
+		registry.Locales, network.Locales, episodes.Locales, monitor.Locales}
 }
 
 // NewWithDB builds the handler over an open, migrated database (tests use it

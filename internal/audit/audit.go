@@ -36,6 +36,21 @@ const (
 	ActionInitiativeIntroduction = "initiatives.introduction"
 	// Alerts: a coordinator sets a heat or flood level for the city or a district.
 	ActionAlertLevelSet = "alerts.level_set"
+	// Registry of vulnerable people: every read and change.
+	ActionRegistryRead      = "registry.read"
+	ActionRegistryCreated   = "registry.created"
+	ActionRegistryUpdated   = "registry.updated"
+	ActionRegistryRenewed   = "registry.renewed"
+	ActionRegistryWithdrawn = "registry.withdrawn"
+	ActionRegistryPurged    = "registry.purged"
+	// Solidarity episodes: activation, refused access to a person, reassignments,
+	// escalations handled, call intervals, the end of an episode.
+	ActionSolidarityActivated       = "solidarity.activated"
+	ActionSolidarityAccessDenied    = "solidarity.access_denied"
+	ActionSolidarityReassigned      = "solidarity.reassigned"
+	ActionSolidarityEscalationClose = "solidarity.escalation_closed"
+	ActionSolidarityIntervalsSet    = "solidarity.intervals_set"
+	ActionSolidarityEpisodeEnded    = "solidarity.episode_ended"
 )
 
 // actions lists every known action, in the order the filter offers them.
@@ -45,6 +60,10 @@ var actions = []string{
 	ActionRoleChanged, ActionUserSuspended, ActionUserReinstated, ActionDataExport, ActionAccountDeleted,
 	ActionInitiativeDecision, ActionInitiativeIntroduction,
 	ActionAlertLevelSet,
+	ActionRegistryRead, ActionRegistryCreated, ActionRegistryUpdated, ActionRegistryRenewed,
+	ActionRegistryWithdrawn, ActionRegistryPurged,
+	ActionSolidarityActivated, ActionSolidarityAccessDenied, ActionSolidarityReassigned,
+	ActionSolidarityEscalationClose, ActionSolidarityIntervalsSet, ActionSolidarityEpisodeEnded,
 }
 
 // Actions returns the known actions.

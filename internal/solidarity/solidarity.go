@@ -29,8 +29,9 @@ type Card struct {
 	LivesAlone       bool
 	Mobility         string // mobility needs, free text
 	CareNeeds        string
-	CallTimes        string // preferred call times, free text
-	EmergencyContact string // name and phone of a relative or neighbour
+	CallTimes        string  // preferred call times, free text
+	EmergencyContact string  // name and phone of a relative or neighbour
+	Lat, Lon         float64 // for the nearest cool places
 }
 
 // Member is a trained volunteer of the solidarity network, as matching sees

@@ -4,5 +4,12 @@
 // people in trouble or not reached are escalated to coordinators.
 package episodes
 
+import "embed"
+
 // Service is the episodes' logic.
 type Service struct{}
+
+// Locales holds this part's messages (locales/*.json).
+//
+//go:embed locales
+var Locales embed.FS

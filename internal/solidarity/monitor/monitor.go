@@ -3,5 +3,12 @@
 // figures per district and a CSV export without personal data.
 package monitor
 
+import "embed"
+
 // Service is the monitor's logic.
 type Service struct{}
+
+// Locales holds this part's messages (locales/*.json).
+//
+//go:embed locales
+var Locales embed.FS

@@ -3,5 +3,12 @@
 // heatwave check-in training with its quiz.
 package network
 
+import "embed"
+
 // Service is the network's logic.
 type Service struct{}
+
+// Locales holds this part's messages (locales/*.json).
+//
+//go:embed locales
+var Locales embed.FS

@@ -4,5 +4,12 @@
 // expiring at the end of the season unless renewed.
 package registry
 
+import "embed"
+
 // Service is the registry's logic.
 type Service struct{}
+
+// Locales holds this part's messages (locales/*.json).
+//
+//go:embed locales
+var Locales embed.FS
