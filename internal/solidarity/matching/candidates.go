@@ -3,6 +3,7 @@ package matching
 import (
 	"math"
 	"slices"
+	"strings"
 )
 
 const (
@@ -183,21 +184,45 @@ func buildCandidates(ps []Person, vs []Volunteer, k int, maxM, bonus int64) *can
 	}
 	cosMin = max(cosMin, 0)
 
-	// One grid per language: a person speaking a rare language searches only
-	// among its speakers instead of scanning past thousands of others.
-	byLang := make([][]int32, len(langID))
+	// One grid per language, or per language and district for people with a
+	// District: a person speaking a rare language, or living in a district
+	// few volunteers cover, searches only among those who may take them
+	// instead of scanning past thousands of others. Only the grids some
+	// person searches are built.
+	keyID := map[gridKey]int32{}
+	pKeys := make([][]int32, n)
+	for i, p := range ps {
+		d := strings.TrimSpace(p.District)
+		for _, l := range pLang[i] {
+			k := gridKey{l, d}
+			id, ok := keyID[k]
+			if !ok {
+				id = int32(len(keyID))
+				keyID[k] = id
+			}
+			pKeys[i] = append(pKeys[i], id)
+		}
+	}
+	members := make([][]int32, len(keyID))
 	for j := range vs {
 		if vs[j].Capacity == 0 {
 			continue
 		}
 		for _, l := range vLang[j] {
-			byLang[l] = append(byLang[l], int32(j))
+			if id, ok := keyID[gridKey{l, ""}]; ok {
+				members[id] = append(members[id], int32(j))
+			}
+			for _, d := range coveredDistricts(vs[j]) {
+				if id, ok := keyID[gridKey{l, d}]; ok {
+					members[id] = append(members[id], int32(j))
+				}
+			}
 		}
 	}
-	grids := make([]*grid, len(langID))
-	for l, vols := range byLang {
+	grids := make([]*grid, len(keyID))
+	for id, vols := range members {
 		if len(vols) > 0 {
-			grids[l] = newGrid(vols, lat, lon, cosMin)
+			grids[id] = newGrid(vols, lat, lon, cosMin)
 		}
 	}
 
@@ -210,8 +235,8 @@ func buildCandidates(ps []Person, vs []Volunteer, k int, maxM, bonus int64) *can
 		plat, plon := p.Lat*degToRad, p.Lon*degToRad
 		h.meter, h.vol = h.meter[:0], h.vol[:0]
 		mark := int32(i + 1)
-		for _, l := range pLang[i] {
-			if gr := grids[l]; gr != nil {
+		for _, id := range pKeys[i] {
+			if gr := grids[id]; gr != nil {
 				gr.search(plat, plon, lat, lon, seen, mark, maxM, h)
 			}
 		}
@@ -222,7 +247,8 @@ func buildCandidates(ps []Person, vs []Volunteer, k int, maxM, bonus int64) *can
 		}
 		if p.Previous != 0 {
 			j, ok := slices.BinarySearchFunc(vs, p.Previous, func(v Volunteer, id int64) int { return cmpInt64(v.ID, id) })
-			if ok && !slices.Contains(h.vol, int32(j)) && vs[j].Capacity > 0 && shareLanguage(pLang[i], vLang[j]) {
+			if ok && !slices.Contains(h.vol, int32(j)) && vs[j].Capacity > 0 && shareLanguage(pLang[i], vLang[j]) &&
+				covers(vs[j], p.District) {
 				if d := distRad(plat, plon, lat[j], lon[j]); d <= maxM {
 					g.candVol = append(g.candVol, int32(j))
 					g.candMeters = append(g.candMeters, d)
@@ -293,6 +319,30 @@ func (g *grid) search(plat, plon float64, lat, lon []float64, seen []int32, mark
 			return
 		}
 	}
+}
+
+// gridKey names a grid: a language id and a district ("" for any).
+type gridKey struct {
+	lang     int32
+	district string
+}
+
+// coveredDistricts lists a volunteer's districts once each, trimmed.
+func coveredDistricts(v Volunteer) []string {
+	var out []string
+	for _, d := range v.Districts {
+		if d = strings.TrimSpace(d); d != "" && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// covers reports whether v may be given a person of district ("" is
+// anywhere).
+func covers(v Volunteer, district string) bool {
+	district = strings.TrimSpace(district)
+	return district == "" || slices.Contains(coveredDistricts(v), district)
 }
 
 func shareLanguage(a, b []int32) bool {

@@ -5,7 +5,8 @@
 //
 // Each person may be assigned to at most one volunteer; a volunteer takes at
 // most Capacity people (1 to 5). A pair is allowed only when the two share a
-// language and are at most Options.MaxKm apart. The objective is
+// language, are at most Options.MaxKm apart and, when the person has a
+// District, the volunteer covers that district. The objective is
 // lexicographic: first match as many people as possible, then minimise the
 // total distance, where the pair a person had in the previous episode costs
 // Options.KeepBonusMeters less, so that it is kept whenever that costs no
@@ -15,7 +16,8 @@
 //
 // Considering every eligible pair would make the graph quadratic. Instead each
 // person gets at most K candidates: the K nearest eligible volunteers within
-// MaxKm (found exactly with one uniform grid per language), plus the previous
+// MaxKm (found exactly with one uniform grid per language, or per language
+// and district for people with a District), plus the previous
 // volunteer when still eligible and within MaxKm. K therefore limits the
 // choice: a person whose K nearest volunteers are all taken by closer people
 // may stay unmatched although a volunteer further away still has room.

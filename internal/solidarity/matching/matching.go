@@ -24,6 +24,9 @@ type Person struct {
 	Lat, Lon  float64
 	Languages []string // compared case-insensitively, e.g. "fr", "ar"
 	Previous  int64    // volunteer of the last episode, 0 if none
+	// District, when set, limits the person to volunteers who cover it
+	// (Volunteer.Districts); "" puts no district condition.
+	District string
 }
 
 // Volunteer is a trained volunteer who opted in to the solidarity network.
@@ -32,6 +35,9 @@ type Volunteer struct {
 	Lat, Lon  float64
 	Capacity  int // people they can call, 0..MaxCapacity (0: none this time)
 	Languages []string
+	// Districts they agreed to cover: they are only given people whose
+	// District is one of them (people without a District may go to anyone).
+	Districts []string
 }
 
 // Options tunes the candidate graph. The zero value is usable.

@@ -93,3 +93,36 @@ func BenchmarkParis20kBy7kScarce(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
 	b.ReportMetric(float64(len(res.Pairs)), "matched")
 }
+
+// Districts: Paris cut into a 5 x 4 grid of "districts"; each person lives
+// in one, each volunteer covers their own and one neighbour.
+func BenchmarkParis20kBy15kDistricts(b *testing.B) {
+	ps, vs := parisInstance(20000, 15000)
+	cell := func(lat, lon float64) (int, int) {
+		x := min(int((lon-2.25)/(2.42-2.25)*5), 4)
+		y := min(int((lat-48.815)/(48.902-48.815)*4), 3)
+		return x, y
+	}
+	name := func(x, y int) string { return string(rune('a'+x)) + string(rune('0'+y)) }
+	for i := range ps {
+		ps[i].District = name(cell(ps[i].Lat, ps[i].Lon))
+	}
+	for j := range vs {
+		x, y := cell(vs[j].Lat, vs[j].Lon)
+		nx := x + 1
+		if nx > 4 {
+			nx = x - 1
+		}
+		vs[j].Districts = []string{name(x, y), name(nx, y)}
+	}
+	opt := Options{K: 8, MaxKm: 3, KeepBonusMeters: 500}
+	var res Result
+	var err error
+	for b.Loop() {
+		if res, err = Match(ps, vs, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+	b.ReportMetric(float64(len(res.Pairs)), "matched")
+}

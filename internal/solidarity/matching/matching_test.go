@@ -75,6 +75,9 @@ func eligible(p Person, v Volunteer, maxKm float64) bool {
 	if v.Capacity == 0 {
 		return false
 	}
+	if p.District != "" && !slices.Contains(v.Districts, p.District) {
+		return false
+	}
 	if maxKm > 0 && float64(DistanceMeters(p.Lat, p.Lon, v.Lat, v.Lon)) > maxKm*1000 {
 		return false
 	}
@@ -447,5 +450,124 @@ func TestDistanceMeters(t *testing.T) {
 	}
 	if DistanceMeters(48.85, 2.35, 48.86, 2.30) != DistanceMeters(48.86, 2.30, 48.85, 2.35) {
 		t.Fatal("not symmetric")
+	}
+}
+
+var districtPool = []string{"75111", "75112", "75120"}
+
+// withDistricts gives most people a district and every volunteer zero to
+// two districts to cover, so that the district condition bites.
+func withDistricts(r *rand.Rand, ps []Person, vs []Volunteer) {
+	for i := range ps {
+		if r.IntN(5) > 0 {
+			ps[i].District = districtPool[r.IntN(len(districtPool))]
+		}
+	}
+	for j := range vs {
+		for _, d := range districtPool {
+			if r.IntN(2) == 0 {
+				vs[j].Districts = append(vs[j].Districts, d)
+			}
+		}
+	}
+}
+
+// With districts, Match still reaches the brute-force optimum over the
+// pairs that respect them, and never pairs a person with a volunteer who
+// does not cover their district.
+func TestDistrictsMatchBruteForce(t *testing.T) {
+	for seed := uint64(0); seed < 600; seed++ {
+		r := rand.New(rand.NewPCG(seed, 13))
+		ps, vs := randomInstance(r, 1+r.IntN(7), 1+r.IntN(5))
+		withDistricts(r, ps, vs)
+		opt := Options{K: len(vs) + r.IntN(3), MaxKm: []float64{0, 3}[r.IntN(2)],
+			KeepBonusMeters: []int{0, 300, 100000}[r.IntN(3)]}
+		res, err := Match(ps, vs, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkValid(t, ps, vs, opt, res)
+		allowed := make([][]int, len(ps))
+		for i, p := range ps {
+			for j, v := range vs {
+				if eligible(p, v, opt.MaxKm) {
+					allowed[i] = append(allowed[i], j)
+				}
+			}
+		}
+		wc, wcost := brute(ps, vs, allowed, int64(opt.KeepBonusMeters))
+		gc, gcost := objective(res, int64(opt.KeepBonusMeters))
+		if gc != wc || gcost != wcost {
+			t.Fatalf("seed %d: got %d matched cost %d, brute force %d cost %d\n%+v\n%+v\n%+v", seed, gc, gcost, wc, wcost, ps, vs, res)
+		}
+	}
+}
+
+// With districts and a small K, Match is optimal on its candidate graph,
+// which holds the K nearest volunteers covering the person's district.
+func TestDistrictsCandidateGraph(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	ps, vs := randomInstance(r, 300, 200)
+	withDistricts(r, ps, vs)
+	slices.SortFunc(ps, func(a, b Person) int { return cmpInt64(a.ID, b.ID) })
+	slices.SortFunc(vs, func(a, b Volunteer) int { return cmpInt64(a.ID, b.ID) })
+	for _, k := range []int{1, 4, 300} {
+		g := buildCandidates(ps, vs, k, 1<<62, 0)
+		for i, p := range ps {
+			var want []int32
+			type c struct {
+				d int64
+				j int32
+			}
+			var all []c
+			for j, v := range vs {
+				if eligible(p, v, 0) {
+					all = append(all, c{DistanceMeters(p.Lat, p.Lon, v.Lat, v.Lon), int32(j)})
+				}
+			}
+			slices.SortFunc(all, func(a, b c) int {
+				if a.d != b.d {
+					return cmpInt64(a.d, b.d)
+				}
+				return int(a.j - b.j)
+			})
+			for _, x := range all[:min(len(all), k)] {
+				want = append(want, x.j)
+			}
+			var got []int32
+			for e := g.candStart[i]; e < g.candStart[i+1]; e++ {
+				if !eligible(p, vs[g.candVol[e]], 0) {
+					t.Fatalf("k=%d person %d: candidate %d does not cover %q", k, p.ID, vs[g.candVol[e]].ID, p.District)
+				}
+				if !g.candPrev[e] || slices.Contains(want, g.candVol[e]) {
+					got = append(got, g.candVol[e])
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("k=%d person %d: got %v want %v", k, p.ID, got, want)
+			}
+		}
+	}
+}
+
+// A previous volunteer who no longer covers the person's district is not
+// kept, however large the bonus.
+func TestPreviousOutsideDistrictNotKept(t *testing.T) {
+	vs := []Volunteer{
+		{ID: 10, Lat: 48.850, Lon: 2.350, Capacity: 1, Languages: []string{"fr"}, Districts: []string{"75104"}},
+		{ID: 20, Lat: 48.860, Lon: 2.350, Capacity: 1, Languages: []string{"fr"}, Districts: []string{"75105"}},
+	}
+	ps := []Person{{ID: 1, Lat: 48.851, Lon: 2.350, Languages: []string{"fr"}, Previous: 10, District: "75105"}}
+	res, err := Match(ps, vs, Options{K: 1, KeepBonusMeters: maxBonus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pairs) != 1 || res.Pairs[0].VolunteerID != 20 || res.Kept != 0 {
+		t.Fatalf("got %+v", res)
+	}
+	ps[0].District = "75113"
+	res, _ = Match(ps, vs, Options{})
+	if !reflect.DeepEqual(res.Unmatched, []Unmatched{{1, NoEligibleVolunteer}}) {
+		t.Fatalf("nobody covers 75113: %+v", res)
 	}
 }
