@@ -30,6 +30,12 @@ func canSet(a Actor) bool { return a.UserID > 0 && (a.Role == "coordinator" || a
 type Service struct {
 	db        *db.DB
 	districts Districts
+	cache     situationCache
+
+	// AfterChange, when set, is called after levels were committed (the
+	// solidarity episodes follow them). Its error is returned wrapped in
+	// AfterChangeError.
+	AfterChange func(ctx context.Context, actor Actor, hazard Hazard) error
 }
 
 // NewService binds the service to the database and the districts.
@@ -41,43 +47,90 @@ func NewService(d *db.DB, ds Districts) *Service { return &Service{db: d, distri
 // the current row. A district's own level applies when it is at least the
 // city's: to let a district follow the city again, set it to 1.
 func (s *Service) Set(ctx context.Context, actor Actor, hazard Hazard, districtCode string, level Level, advice string) (Record, error) {
-	if !canSet(actor) {
-		return Record{}, ErrForbidden
+	var codes []string
+	if districtCode != "" {
+		codes = []string{districtCode}
 	}
-	r, err := s.validate(ctx, hazard, districtCode, level, advice)
+	rs, err := s.SetMany(ctx, actor, hazard, codes, level, advice)
 	if err != nil {
 		return Record{}, err
 	}
-	r.SetBy = actor.UserID
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+	return rs[0], nil
+}
+
+// SetMany is Set for several districts at once (the whole city when codes is
+// empty), all or nothing, in one transaction. Once committed, AfterChange
+// hears of it.
+func (s *Service) SetMany(ctx context.Context, actor Actor, hazard Hazard, codes []string, level Level, advice string) ([]Record, error) {
+	if !canSet(actor) {
+		return nil, ErrForbidden
+	}
+	if len(codes) == 0 {
+		codes = []string{""}
+	}
+	codes = slices.Compact(slices.Sorted(slices.Values(codes)))
+	rs := make([]Record, len(codes))
+	for i, code := range codes {
+		r, err := s.validate(ctx, hazard, code, level, advice)
+		if err != nil {
+			return nil, err
+		}
+		r.SetBy = actor.UserID
+		rs[i] = r
+	}
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		if err := lockLevels(ctx, tx); err != nil {
 			return err
 		}
-		prev, had, err := currentTx(ctx, tx, r.Hazard, r.Scope())
-		if err != nil {
-			return err
+		for i := range rs {
+			if err := setTx(ctx, tx, actor, &rs[i]); err != nil {
+				return err
+			}
 		}
-		if had && prev.Level == r.Level && prev.Advice == r.Advice {
-			r = prev
-			return nil
-		}
-		now := db.Now()
-		if r.ID, err = replace(ctx, tx, r, now); err != nil {
-			return err
-		}
-		r.SetAt = now
-		from := "none"
-		if had {
-			from = fmt.Sprint(int(prev.Level))
-		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, Action: audit.ActionAlertLevelSet,
-			TargetType: "alert_level", TargetID: fmt.Sprint(r.ID),
-			Detail: fmt.Sprintf("%s, %s: %s -> %d", r.Hazard, r.Scope(), from, r.Level)})
+		return nil
 	})
 	if err != nil {
-		return Record{}, err
+		return nil, err
 	}
-	return r, nil
+	s.cache.forget()
+	if s.AfterChange != nil {
+		if err := s.AfterChange(ctx, actor, hazard); err != nil {
+			return rs, &AfterChangeError{Err: err}
+		}
+	}
+	return rs, nil
+}
+
+// AfterChangeError reports that levels were set but what follows them (the
+// solidarity episode) failed; the levels stay set.
+type AfterChangeError struct{ Err error }
+
+func (e *AfterChangeError) Error() string { return "alerts: after the change: " + e.Err.Error() }
+func (e *AfterChangeError) Unwrap() error { return e.Err }
+
+// setTx makes r current for its hazard and scope inside tx; unchanged
+// levels and advice keep the current row.
+func setTx(ctx context.Context, tx *db.Tx, actor Actor, r *Record) error {
+	prev, had, err := currentTx(ctx, tx, r.Hazard, r.Scope())
+	if err != nil {
+		return err
+	}
+	if had && prev.Level == r.Level && prev.Advice == r.Advice {
+		*r = prev
+		return nil
+	}
+	now := db.Now()
+	if r.ID, err = replace(ctx, tx, *r, now); err != nil {
+		return err
+	}
+	r.SetAt = now
+	from := "none"
+	if had {
+		from = fmt.Sprint(int(prev.Level))
+	}
+	return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, Action: audit.ActionAlertLevelSet,
+		TargetType: "alert_level", TargetID: fmt.Sprint(r.ID),
+		Detail: fmt.Sprintf("%s, %s: %s -> %d", r.Hazard, r.Scope(), from, r.Level)})
 }
 
 // validate checks a change and returns it as a record, advice trimmed.
@@ -206,4 +259,19 @@ func effective(rows []Record, districtCode string) []Effective {
 		out = append(out, e)
 	}
 	return out
+}
+
+// HistoryPageSize is how many changes a history page shows.
+const HistoryPageSize = 50
+
+// HistoryPage returns page (from 1) of the changes, latest first, and the
+// number of changes.
+func (s *Service) HistoryPage(ctx context.Context, page int) ([]Record, int, error) {
+	page = max(page, 1)
+	return historyPage(ctx, s.db, HistoryPageSize, (page-1)*HistoryPageSize)
+}
+
+// Districts lists the districts levels may be set for, in display order.
+func (s *Service) Districts(ctx context.Context) ([]districts.District, error) {
+	return s.districts.List(ctx)
 }

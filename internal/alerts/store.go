@@ -109,3 +109,13 @@ func replace(ctx context.Context, tx *db.Tx, r Record, now time.Time) (int64, er
 		string(r.Hazard), r.Scope(), district, int(r.Level), r.Advice, setBy, now).Scan(&id)
 	return id, err
 }
+
+// historyPage reads one page of changes, latest first, and how many there are.
+func historyPage(ctx context.Context, d *db.DB, limit, offset int) ([]Record, int, error) {
+	var total int
+	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM alert_levels").Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rs, err := collect(ctx, d, "SELECT "+recordColumns+" FROM alert_levels ORDER BY set_at DESC, id DESC LIMIT ? OFFSET ?", limit, offset)
+	return rs, total, err
+}

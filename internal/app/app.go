@@ -129,7 +129,7 @@ func Keys(cfg config.Config) (*sealed.Keyring, error) {
 // LocaleSources lists every feature's translations.
 func LocaleSources() []fs.FS {
 	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales, volunteers.Locales, messages.Locales, initiatives.Locales, events.Locales,
-		registry.Locales, network.Locales, episodes.Locales, monitor.Locales}
+		alerts.Locales, coolplaces.Locales, registry.Locales, network.Locales, episodes.Locales, monitor.Locales}
 }
 
 // NewWithDB builds the handler over an open, migrated database (tests use it
@@ -148,6 +148,8 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		{Key: "nav.initiatives", Path: "/initiatives"},
 		{Key: "events.pages.nav", Path: "/events"},
 		{Key: "nav.districts", Path: "/districts"},
+		{Key: "alerts.nav", Path: "/alerts"},
+		{Key: "coolplaces.nav", Path: "/cool-places"},
 	}
 	rn, err := web.NewRenderer(cat, static, nav, log, cfg.Secure())
 	if err != nil {
@@ -240,8 +242,12 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	alertSvc := alerts.NewService(d, districtStore)
+	alertPages := alerts.Register(r, rn, alertSvc, guard.RequireRole(auth.RoleCoordinator))
+	coolPlaces := coolplaces.NewStore(d)
+	coolplaces.Register(r, rn, coolPlaces, districtStore, alertSvc)
+	rn.Notices = alertPages.Notices
 	sol := &solidarityDeps{cfg: cfg, db: d, log: log, r: r, rn: rn, guard: guard, keys: keys, districts: districtStore,
-		volunteers: volunteerSvc, notify: worker.Notify, alerts: alertSvc, coolPlaces: coolplaces.NewStore(d)}
+		volunteers: volunteerSvc, notify: worker.Notify, alerts: alertSvc, coolPlaces: coolPlaces}
 	if err := wireSolidarity(sol); err != nil {
 		return nil, err
 	}

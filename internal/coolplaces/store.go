@@ -213,19 +213,6 @@ func (s *Store) scanNearby(ctx context.Context, q string, args []any, from Point
 	return out, rows.Err()
 }
 
-// NearestToDistrict is Nearest from the district's centre.
-func (s *Store) NearestToDistrict(ctx context.Context, code string, at time.Time, heatwave bool, limit int, openOnly bool) ([]Nearby, error) {
-	var p Point
-	err := s.db.QueryRow(ctx, "SELECT lat, lon FROM districts WHERE code = ?", code).Scan(&p.Lat, &p.Lon)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	return s.Nearest(ctx, p, at, heatwave, limit, openOnly)
-}
-
 // DistanceM is the great-circle (haversine) distance in metres.
 func DistanceM(a, b Point) float64 {
 	const r = 6371000

@@ -263,14 +263,6 @@ func TestNearest(t *testing.T) {
 		if err != nil || len(all) != len(demoPlaces) {
 			t.Errorf("from Lyon: %d places, %v", len(all), err)
 		}
-
-		byDistrict, err := s.NearestToDistrict(ctx, "16", day, false, 2, false)
-		if err != nil || len(byDistrict) != 2 || byDistrict[0].DistrictCode != "16" {
-			t.Errorf("16th: %+v, %v", byDistrict, err)
-		}
-		if _, err := s.NearestToDistrict(ctx, "99", day, false, 2, false); !errors.Is(err, ErrNotFound) {
-			t.Errorf("unknown district: %v", err)
-		}
 	})
 }
 

@@ -42,6 +42,18 @@ type Renderer struct {
 	// OnLanguage, when set, hears a visitor's language choice (accounts keep
 	// it so that their mails follow).
 	OnLanguage func(r *http.Request, lang string)
+	// Notices, when set, gives the notices shown above every page's content
+	// (alert banners, calls waiting); it logs its own errors.
+	Notices func(r *http.Request) []Notice
+}
+
+// Notice is a message the layout shows above a page's content.
+type Notice struct {
+	Kind  string // CSS modifier: "alert-3", "alert-4" (heat or flood levels), "info"
+	Title string // already translated, also the region's name
+	Text  string
+	Href  string // a link to act on it, or ""
+	Link  string // the link's text
 }
 
 // View is a page template parsed onto the layout, one copy per language.
@@ -62,6 +74,7 @@ type Page struct {
 	Viewer    *Viewer
 	Form      *Form
 	Data      any
+	Notices   []Notice
 	// RetryAfter is shown on the 429 page ("try again in N minutes").
 	RetryAfter time.Duration
 }
@@ -168,6 +181,9 @@ func (rn *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, v
 	if p.Flash == nil {
 		p.Flash = rn.takeFlash(w, r)
 	}
+	if rn.Notices != nil && p.Notices == nil && v != rn.errView {
+		p.Notices = rn.Notices(r)
+	}
 	var buf bytes.Buffer
 	if err := v.langs[p.Lang].Execute(&buf, p); err != nil {
 		if v == rn.errView {
@@ -206,6 +222,12 @@ func (rn *Renderer) Error(w http.ResponseWriter, r *http.Request, status int, er
 		Title: rn.T(r, key+".title"),
 		Data:  errorData{Status: status, Key: key},
 	})
+}
+
+// LogError logs a failure the page survives (the request still succeeds),
+// with the request id.
+func (rn *Renderer) LogError(r *http.Request, err error) {
+	rn.log.Error("request partly failed", "request_id", RequestID(r), "route", r.Pattern, "err", err)
 }
 
 // fieldArgs feeds the "field" partial.
