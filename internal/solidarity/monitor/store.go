@@ -1,0 +1,267 @@
+package monitor
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"climatevolunteers/internal/db"
+)
+
+// Store holds the part's SQL. It reads the episodes' tables and counts;
+// it never selects a person's id or registry row.
+type Store struct{ db *db.DB }
+
+// NewStore binds the store to a database.
+func NewStore(d *db.DB) *Store { return &Store{db: d} }
+
+// Episode is an episode as the dashboard and reports show it.
+type Episode struct {
+	ID        int64
+	Hazard    string
+	StartedAt time.Time
+	EndedAt   *time.Time
+	Districts []EpisodeDistrict // in the city's display order
+	People    int               // people in scope (all assignments); lists only
+	Calls     int               // calls recorded; lists only
+}
+
+// EpisodeDistrict is a district an episode covers.
+type EpisodeDistrict struct {
+	Code, Name string
+	Level      int
+	RemovedAt  *time.Time // its level fell below 3 during the episode
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanEpisode(s scanner, extra ...any) (Episode, error) {
+	var e Episode
+	var ended sql.NullTime
+	err := s.Scan(append([]any{&e.ID, &e.Hazard, &e.StartedAt, &ended}, extra...)...)
+	e.StartedAt = e.StartedAt.UTC()
+	if ended.Valid {
+		t := ended.Time.UTC()
+		e.EndedAt = &t
+	}
+	return e, err
+}
+
+// Episode reads one episode with its districts.
+func (s *Store) Episode(ctx context.Context, id int64) (Episode, error) {
+	e, err := scanEpisode(s.db.QueryRow(ctx, "SELECT id, hazard, started_at, ended_at FROM solidarity_episodes WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, err
+	}
+	byEpisode, err := s.districtsOf(ctx, []int64{id})
+	e.Districts = byEpisode[id]
+	return e, err
+}
+
+// districtsOf reads the districts of several episodes at once.
+func (s *Store) districtsOf(ctx context.Context, ids []int64) (map[int64][]EpisodeDistrict, error) {
+	out := map[int64][]EpisodeDistrict{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.Query(ctx, `SELECT ed.episode_id, ed.district_code, d.name, ed.level, ed.removed_at
+		FROM solidarity_episode_districts ed JOIN districts d ON d.code = ed.district_code
+		WHERE ed.episode_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY d.position, d.code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var d EpisodeDistrict
+		var removed sql.NullTime
+		if err := rows.Scan(&id, &d.Code, &d.Name, &d.Level, &removed); err != nil {
+			return nil, err
+		}
+		if removed.Valid {
+			t := removed.Time.UTC()
+			d.RemovedAt = &t
+		}
+		out[id] = append(out[id], d)
+	}
+	return out, rows.Err()
+}
+
+// OpenEpisodes lists the episodes in progress, the latest first.
+func (s *Store) OpenEpisodes(ctx context.Context) ([]Episode, error) {
+	rows, err := s.db.Query(ctx, `SELECT id, hazard, started_at, ended_at FROM solidarity_episodes
+		WHERE ended_at IS NULL ORDER BY started_at DESC, id DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Episode
+	for rows.Next() {
+		e, err := scanEpisode(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Episodes lists a page of episodes, the latest first, with their
+// districts and sizes, and how many there are in all.
+func (s *Store) Episodes(ctx context.Context, offset, limit int) ([]Episode, int, error) {
+	var total int
+	if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM solidarity_episodes").Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.db.Query(ctx, `SELECT e.id, e.hazard, e.started_at, e.ended_at,
+		(SELECT COUNT(*) FROM solidarity_assignments a WHERE a.episode_id = e.id),
+		(SELECT COUNT(*) FROM solidarity_calls c WHERE c.episode_id = e.id)
+		FROM solidarity_episodes e ORDER BY e.started_at DESC, e.id DESC LIMIT ? OFFSET ?`, limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Episode
+	var ids []int64
+	for rows.Next() {
+		var people, calls int
+		e, err := scanEpisode(rows, &people, &calls)
+		if err != nil {
+			return nil, 0, err
+		}
+		e.People, e.Calls = people, calls
+		out = append(out, e)
+		ids = append(ids, e.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	rows.Close()
+	byEpisode, err := s.districtsOf(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range out {
+		out[i].Districts = byEpisode[out[i].ID]
+	}
+	return out, total, nil
+}
+
+// districtCount is a count of something in one district.
+type districtCount struct {
+	Code  string
+	Count int
+}
+
+// liveCounts are the raw figures of a snapshot.
+type liveCounts struct {
+	Districts   []districtLive // by district code
+	Callers     []districtCount
+	Escalations []escalationCount
+	// Distinct volunteers over the whole episode.
+	TotalVolunteers, TotalCallers int
+}
+
+type districtLive struct {
+	Code string
+	Figures
+}
+
+type escalationCount struct {
+	Code, Reason string
+	Count        int
+}
+
+// LiveCounts counts the people in an episode (active assignments) by
+// district and last outcome, the volunteers assigned and those who called
+// since callersSince, and the escalations waiting, by district and reason.
+// One grouped pass over each table: the (episode_id, …) indexes bound it.
+func (s *Store) LiveCounts(ctx context.Context, episodeID int64, now, callersSince time.Time) (liveCounts, error) {
+	var c liveCounts
+	rows, err := s.db.Query(ctx, `SELECT district_code, COUNT(*),
+		SUM(CASE WHEN volunteer_id IS NOT NULL THEN 1 ELSE 0 END),
+		SUM(CASE WHEN calls > 0 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN last_outcome = 'fine' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN last_outcome = 'needs_help' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN last_outcome = 'not_reached' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN last_outcome = '' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN next_due_at < ? THEN 1 ELSE 0 END),
+		COUNT(DISTINCT volunteer_id)
+		FROM solidarity_assignments WHERE episode_id = ? AND active = 1
+		GROUP BY district_code ORDER BY district_code`, now, episodeID)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d districtLive
+		f := &d.Figures
+		if err := rows.Scan(&d.Code, &f.People, &f.Matched, &f.Called, &f.Fine, &f.NeedsHelp, &f.NotReached,
+			&f.NotCalled, &f.Overdue, &f.Volunteers); err != nil {
+			return c, err
+		}
+		f.Unmatched = f.People - f.Matched
+		c.Districts = append(c.Districts, d)
+	}
+	if err := rows.Err(); err != nil {
+		return c, err
+	}
+	rows.Close()
+
+	if c.Callers, err = s.districtCounts(ctx, `SELECT a.district_code, COUNT(DISTINCT c.volunteer_id)
+		FROM solidarity_calls c JOIN solidarity_assignments a ON a.id = c.assignment_id
+		WHERE c.episode_id = ? AND c.called_at >= ? GROUP BY a.district_code ORDER BY a.district_code`,
+		episodeID, callersSince); err != nil {
+		return c, err
+	}
+
+	rows, err = s.db.Query(ctx, `SELECT district_code, reason, COUNT(*) FROM solidarity_escalations
+		WHERE episode_id = ? AND resolved_at IS NULL GROUP BY district_code, reason ORDER BY district_code, reason`, episodeID)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e escalationCount
+		if err := rows.Scan(&e.Code, &e.Reason, &e.Count); err != nil {
+			return c, err
+		}
+		c.Escalations = append(c.Escalations, e)
+	}
+	if err := rows.Err(); err != nil {
+		return c, err
+	}
+
+	err = s.db.QueryRow(ctx, `SELECT
+		(SELECT COUNT(DISTINCT volunteer_id) FROM solidarity_assignments WHERE episode_id = ? AND active = 1),
+		(SELECT COUNT(DISTINCT volunteer_id) FROM solidarity_calls WHERE episode_id = ? AND called_at >= ?)`,
+		episodeID, episodeID, callersSince).Scan(&c.TotalVolunteers, &c.TotalCallers)
+	return c, err
+}
+
+// districtCounts runs a query of (district_code, count) rows.
+func (s *Store) districtCounts(ctx context.Context, query string, args ...any) ([]districtCount, error) {
+	rows, err := s.db.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []districtCount
+	for rows.Next() {
+		var d districtCount
+		if err := rows.Scan(&d.Code, &d.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
