@@ -1,6 +1,19 @@
 package app
 
+import (
+	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/solidarity/registry"
+)
+
 // wireRegistry builds the solidarity registry part and registers its pages.
 func wireRegistry(d *solidarityDeps) error {
+	svc, err := registry.NewService(registry.Deps{DB: d.db, Keys: d.keys, Districts: d.districts,
+		People: d.volunteers.Store(), BaseURL: d.cfg.PublicURL(), Notify: d.notify, Log: d.log})
+	if err != nil {
+		return err
+	}
+	registry.Register(d.r, d.rn, svc, registry.Guards{User: d.guard.RequireUser,
+		Staff: d.guard.RequireRole(auth.RoleCoordinator)})
+	d.registry = svc
 	return nil
 }
