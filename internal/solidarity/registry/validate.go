@@ -187,7 +187,7 @@ func cleanText(s string, multiline bool) string {
 // phone number. Spaces, dots, dashes and brackets are ignored; French
 // national numbers are ten digits starting with 0 (not 00); "0033" and "+33"
 // forms are accepted, even with the national 0 kept after the country code;
-// other countries need the + (or 00) form, 8 to 15 digits in all.
+// other countries need the + (or 00) form, 9 to 15 digits in all.
 func NormalisePhone(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > maxPhoneText {
@@ -226,7 +226,7 @@ func NormalisePhone(s string) (string, bool) {
 		}
 		return "+33" + national, true
 	}
-	if len(digits) < 8 || len(digits) > 15 || digits[0] == '0' {
+	if len(digits) < 9 || len(digits) > 15 || digits[0] == '0' {
 		return "", false
 	}
 	return n, true
