@@ -79,7 +79,10 @@ CREATE INDEX solidarity_calls_episode ON solidarity_calls (episode_id, called_at
 -- 'needs_help', 'unreached' (3 attempts without answer in 24 hours),
 -- 'overdue' (not called within the level's interval), 'unmatched',
 -- 'withdrawn' (the volunteer left and nobody could take over). At most one
--- open escalation per assignment.
+-- open escalation per assignment. resolution: 'handled' (a coordinator's
+-- note, sealed in note_sealed: it may tell about health), 'reassigned',
+-- 'reached' (a later call reached the person), 'district_left',
+-- 'left_registry', 'episode_ended'.
 CREATE TABLE solidarity_escalations (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     assignment_id INTEGER NOT NULL REFERENCES solidarity_assignments (id) ON DELETE CASCADE,
@@ -89,7 +92,8 @@ CREATE TABLE solidarity_escalations (
     raised_at TIMESTAMP NOT NULL,
     resolved_at TIMESTAMP,
     resolved_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
-    resolution TEXT NOT NULL DEFAULT ''
+    resolution TEXT NOT NULL DEFAULT '',
+    note_sealed TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX solidarity_escalations_open ON solidarity_escalations (assignment_id) WHERE resolved_at IS NULL;
 CREATE INDEX solidarity_escalations_episode ON solidarity_escalations (episode_id, resolved_at);
