@@ -190,8 +190,8 @@ const (
 
 // Why nobody was assigned (solidarity_assignments.unmatched_reason).
 const (
-	UnmatchedNoVolunteer = "no_volunteer"   // nobody covering the district speaks their language
-	UnmatchedAllFull     = "all_full"       // those who could are full
+	UnmatchedNoVolunteer   = "no_volunteer"   // nobody covering the district speaks their language
+	UnmatchedAllFull       = "all_full"       // those who could are full
 	UnmatchedVolunteerLeft = "volunteer_left" // their volunteer left the network
 )
 

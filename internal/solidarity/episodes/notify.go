@@ -85,10 +85,10 @@ func (s *Service) contactsOf(ctx context.Context, ids []int64) (noticeData, erro
 
 // callsMail fills templates/mail/calls_assigned.
 type callsMail struct {
-	Name   string
-	Count  int
-	Heat   bool // a heatwave rather than a flood
-	Link   string // the "my calls" page, where the call script is
+	Name  string
+	Count int
+	Heat  bool   // a heatwave rather than a flood
+	Link  string // the "my calls" page, where the call script is
 }
 
 // enqueueCallNotices queues, for each notice, a mail and, with the SMS

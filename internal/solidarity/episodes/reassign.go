@@ -60,7 +60,9 @@ func (s *Service) suggest(ctx context.Context, asg Assignment) ([]Suggestion, er
 		out = append(out, Suggestion{UserID: m.UserID, Spare: spare, Capacity: c,
 			Meters: matching.DistanceMeters(person.Lat, person.Lon, m.Lat, m.Lon)})
 	}
-	slices.SortFunc(out, func(a, b Suggestion) int { return cmp.Or(cmp.Compare(a.Meters, b.Meters), cmp.Compare(a.UserID, b.UserID)) })
+	slices.SortFunc(out, func(a, b Suggestion) int {
+		return cmp.Or(cmp.Compare(a.Meters, b.Meters), cmp.Compare(a.UserID, b.UserID))
+	})
 	out = out[:min(len(out), maxSuggestions)]
 	ids := make([]int64, len(out))
 	for i, x := range out {
