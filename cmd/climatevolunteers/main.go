@@ -39,6 +39,7 @@ commands:
   backup    write a consistent copy of the SQLite database to FILE
   user      create an account or change its role (user create, user role)
   import    load data: import districts FILE.geojson, import cool-places FILE.csv
+  keys      rotate the keys that seal the registry, and reseal it (keys rotate)
   version   print the schema versions this program knows
 
 Run "climatevolunteers COMMAND -h" for a command's flags.
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = importCmd(ctx, args, getenv, stdout, stderr)
 	case "user":
 		err = user(ctx, args, getenv, stdin, stdout, stderr)
+	case "keys":
+		err = keysCmd(ctx, args, getenv, stdout, stderr)
 	case "version":
 		err = version(stdout)
 	case "help", "-h", "--help":
