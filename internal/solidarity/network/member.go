@@ -101,9 +101,6 @@ func parseDegrees(s string) (float64, bool) {
 func (in Input) validate(known map[string]bool, city box, haveBox bool) (valid, []FieldError) {
 	var v valid
 	var errs []FieldError
-	if !in.Consent {
-		errs = append(errs, FieldError{"consent", "network.error.consent"})
-	}
 	c, err := strconv.Atoi(strings.TrimSpace(in.Capacity))
 	if err != nil || c < MinCapacity || c > MaxCapacity {
 		errs = append(errs, FieldError{"capacity", "network.error.capacity"})
@@ -159,6 +156,10 @@ func (in Input) validate(known map[string]bool, city box, haveBox bool) (valid, 
 			la, lo = roundPoint(la), roundPoint(lo)
 			v.lat, v.lon = &la, &lo
 		}
+	}
+	// Last, as on the form.
+	if !in.Consent {
+		errs = append(errs, FieldError{"consent", "network.error.consent"})
 	}
 	return v, errs
 }
