@@ -96,6 +96,14 @@ func addCall(t testing.TB, d *db.DB, episode, assignment, volunteer int64, outco
 		assignment, episode, volunteer, outcome, at)
 }
 
+// syncLastCalls sets each assignment's last call time from its calls, as
+// recording a call does.
+func syncLastCalls(t testing.TB, d *db.DB) {
+	t.Helper()
+	exec(t, d, `UPDATE solidarity_assignments SET last_call_at =
+		(SELECT MAX(c.called_at) FROM solidarity_calls c WHERE c.assignment_id = solidarity_assignments.id)`)
+}
+
 func addEscalation(t testing.TB, d *db.DB, episode, assignment int64, district, reason string, raised time.Time, resolved *time.Time) {
 	t.Helper()
 	exec(t, d, `INSERT INTO solidarity_escalations (assignment_id, episode_id, district_code, reason, raised_at, resolved_at)
@@ -147,6 +155,8 @@ func newFixture(t testing.TB, d *db.DB) fixture {
 	addCall(t, d, f.Episode, f.B1, f.V3, "not_reached", h(-23))
 	addCall(t, d, f.Episode, b2, f.V2, "fine", h(-0.5))
 
+	syncLastCalls(t, d)
+
 	addEscalation(t, d, f.Episode, a3, "4", "unmatched", assigned, nil)
 	addEscalation(t, d, f.Episode, f.A4, "4", "needs_help", h(-1), nil)
 	addEscalation(t, d, f.Episode, f.B1, "11", "unreached", h(-23), nil)
@@ -159,5 +169,6 @@ func newFixture(t testing.TB, d *db.DB) fixture {
 	o := addAssignment(t, d, f.Other, assignment{"4", f.V1, true, 1, "needs_help", past, h(-199)})
 	addCall(t, d, f.Other, o, f.V1, "needs_help", h(-150))
 	addEscalation(t, d, f.Other, o, "4", "needs_help", h(-150), nil)
+	syncLastCalls(t, d)
 	return f
 }

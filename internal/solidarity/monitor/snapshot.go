@@ -50,8 +50,10 @@ type Figures struct {
 	NotReached int `json:"not_reached"`
 	NotCalled  int `json:"not_called"`
 	Overdue    int `json:"overdue"` // next call due in the past
-	// Volunteers have people assigned; Callers recorded a call in the last
-	// 24 hours. Distinct people, so the total is not the districts' sum.
+	// Volunteers have people assigned; Callers are those of them whose
+	// people were called in the last 24 hours (the assignments' last call,
+	// which their own calls set). Each counts once, so the total is not the
+	// districts' sum.
 	Volunteers int `json:"volunteers"`
 	Callers    int `json:"callers"`
 	Escalations
@@ -125,10 +127,7 @@ func (s *Service) Snapshot(ctx context.Context, episodeID int64) (Snapshot, erro
 	for _, c := range live.Districts {
 		r := row(c.Code)
 		r.addCounts(c.Figures)
-		r.Volunteers = c.Volunteers
-	}
-	for _, c := range live.Callers {
-		row(c.Code).Callers = c.Count
+		r.Volunteers, r.Callers = c.Volunteers, c.Callers
 	}
 	for _, e := range live.Escalations {
 		row(e.Code).add(e.Reason, e.Count)

@@ -61,6 +61,7 @@ func TestSnapshotCallersLookBack24Hours(t *testing.T) {
 		if _, err := d.Exec(ctx, "UPDATE solidarity_calls SET called_at = ? WHERE volunteer_id = ?", f.Now.Add(-25*time.Hour), f.V3); err != nil {
 			t.Fatal(err)
 		}
+		syncLastCalls(t, d)
 		snap, err := s.Snapshot(ctx, f.Episode)
 		if err != nil {
 			t.Fatal(err)
