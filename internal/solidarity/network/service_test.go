@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/db/dbtest"
@@ -353,6 +354,32 @@ func TestStatusWithdrawsALapsedConsent(t *testing.T) {
 		}
 		if ok, _ := fx.svc.IsMember(ctx, id); !ok || !fx.consentActive(t, id) {
 			t.Fatal("rejoin failed")
+		}
+	})
+}
+
+// The sweep loop's first pass runs at once; here the hook ends the loop.
+func TestRunConsentSync(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		fx := newFixture(t, d)
+		id := fx.volunteer(t, "11")
+		fx.join(t, id, input())
+		if err := fx.vols.SetConsent(context.Background(), id, Purpose, false); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var heard []int64
+		fx.svc.OnWithdraw = func(_ context.Context, userID int64) error {
+			heard = append(heard, userID)
+			cancel()
+			return nil
+		}
+		if err := fx.svc.RunConsentSync(ctx, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if len(heard) != 1 || heard[0] != id {
+			t.Fatalf("heard %v", heard)
 		}
 	})
 }
