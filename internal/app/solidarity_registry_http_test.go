@@ -1,0 +1,163 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"climatevolunteers/internal/app/apptest"
+	"climatevolunteers/internal/audit"
+	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/db"
+)
+
+// regForm is a registration by a relative, consent given.
+func regForm() url.Values {
+	return url.Values{"name": {"Odette Marchal"}, "phone": {"01 99 00 42 42"}, "address": {"7 rue Oberkampf, 75011 Paris"},
+		"district": {"11"}, "languages": {"fr", "pt"}, "lives_alone": {"yes"}, "care_needs": {"Infirmière le soir"},
+		"call_times": {"Le matin"}, "emergency_name": {"Luc Marchal"}, "emergency_phone": {"06 11 22 33 44"},
+		"relation": {"relative"}, "consent": {"yes"}}
+}
+
+func countAudit(t *testing.T, a *apptest.App, action string) int {
+	t.Helper()
+	var n int
+	if err := a.DB.QueryRow(t.Context(), "SELECT COUNT(*) FROM audit_log WHERE action = ?", action).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestRegistryPagesJourney(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		relative, _ := a.ClientAs(t, auth.RoleVolunteer)
+		stranger, _ := a.ClientAs(t, auth.RoleVolunteer)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+
+		// The explanation page is public; the form needs an account.
+		if resp, body := a.Get(t, a.Client(t), "/registry"); resp.StatusCode != 200 || !strings.Contains(body, "/signin?next=%2Fregistry%2Fnew") {
+			t.Fatalf("about page: %d", resp.StatusCode)
+		}
+		if resp, body := a.Get(t, relative, "/registry/new"); resp.StatusCode != 200 || !strings.Contains(body, `value="fr" checked`) ||
+			strings.Contains(body, `name="consent" value="yes" checked`) {
+			t.Fatalf("new form: %d (French ticked, consent not)", resp.StatusCode)
+		}
+
+		// Without consent: refused, what was typed kept, the box explained.
+		f := regForm()
+		f.Del("consent")
+		f.Set("phone", "01 99 00 42")
+		resp, body := a.PostForm(t, relative, "/registry/new", f.Encode())
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Odette Marchal") ||
+			!strings.Contains(body, "accord de la personne") || !strings.Contains(body, `href="#field-consent"`) ||
+			!strings.Contains(body, `href="#field-phone"`) || !strings.Contains(body, "Infirmière le soir") {
+			t.Fatalf("refused registration: %d\n%s", resp.StatusCode, body)
+		}
+		if n := countAudit(t, a, audit.ActionRegistryCreated); n != 0 {
+			t.Fatal("a refused registration was stored")
+		}
+
+		resp, body = a.PostForm(t, relative, "/registry/new", regForm().Encode())
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("registration: %d\n%s", resp.StatusCode, body)
+		}
+		path := resp.Header.Get("Location")
+		if !strings.HasPrefix(path, "/my/registry/") {
+			t.Fatalf("redirected to %q", path)
+		}
+		id := strings.TrimPrefix(path, "/my/registry/")
+		resp, body = a.Get(t, relative, path)
+		if resp.StatusCode != 200 || !strings.Contains(body, "Odette Marchal") || !strings.Contains(body, "01 99 00 42 42") {
+			t.Fatalf("own entry: %d", resp.StatusCode)
+		}
+		if resp, body := a.Get(t, relative, "/my/registry"); resp.StatusCode != 200 || !strings.Contains(body, "Odette Marchal") {
+			t.Errorf("own list: %d", resp.StatusCode)
+		}
+
+		// Another account: 404 on every door, nothing changed.
+		for _, try := range []func() *http.Response{
+			func() *http.Response { r, _ := a.Get(t, stranger, path); return r },
+			func() *http.Response { r, _ := a.PostForm(t, stranger, path, regForm().Encode()+"&version=1"); return r },
+			func() *http.Response { r, _ := a.PostForm(t, stranger, path+"/withdraw", "confirm=yes"); return r },
+			func() *http.Response { r, _ := a.PostForm(t, stranger, path+"/renew", "consent=yes"); return r },
+			func() *http.Response { r, _ := a.Get(t, stranger, "/coordination/registry/"+id); return r },
+		} {
+			if r := try(); r.StatusCode != http.StatusNotFound && r.StatusCode != http.StatusForbidden {
+				t.Errorf("a stranger reached the entry: %d", r.StatusCode)
+			}
+		}
+		if resp, body := a.Get(t, stranger, path); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Odette") {
+			t.Errorf("a stranger's read: %d", resp.StatusCode)
+		}
+		if resp, _ := a.Get(t, stranger, "/coordination/registry"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a volunteer opened the coordinators' registry: %d", resp.StatusCode)
+		}
+
+		// Coordinators find the entry by phone; each entry shown is an audited read.
+		reads := countAudit(t, a, audit.ActionRegistryRead)
+		resp, body = a.Get(t, staff, "/coordination/registry?phone="+url.QueryEscape("+33 1 99 00 42 42"))
+		if resp.StatusCode != 200 || !strings.Contains(body, "Odette Marchal") || !strings.Contains(body, "/coordination/registry/"+id) {
+			t.Fatalf("phone search: %d", resp.StatusCode)
+		}
+		if n := countAudit(t, a, audit.ActionRegistryRead) - reads; n != 1 {
+			t.Errorf("%d reads audited for one entry shown", n)
+		}
+		if resp, body := a.Get(t, staff, "/coordination/registry?phone=abc"); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#field-phone"`) {
+			t.Errorf("bad phone search: %d", resp.StatusCode)
+		}
+
+		// The coordinator edits; the relative's form, opened before, is stale: 409 with the input kept.
+		edit := regForm()
+		edit.Set("version", "1")
+		edit.Set("call_times", "L'après-midi")
+		if resp, body := a.PostForm(t, staff, "/coordination/registry/"+id, edit.Encode()); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("coordinator's edit: %d\n%s", resp.StatusCode, body)
+		}
+		stale := regForm()
+		stale.Set("version", "1")
+		stale.Set("address", "9 rue Oberkampf, 75011 Paris")
+		resp, body = a.PostForm(t, relative, path, stale.Encode())
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "9 rue Oberkampf") || !strings.Contains(body, `name="version" value="2"`) {
+			t.Fatalf("stale edit: %d\n%s", resp.StatusCode, body)
+		}
+		bad := regForm()
+		bad.Set("version", "2")
+		bad.Set("district", "99")
+		if resp, body := a.PostForm(t, relative, path, bad.Encode()); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#field-district"`) {
+			t.Errorf("unknown district: %d", resp.StatusCode)
+		}
+
+		// Renewal is not open in November: 409.
+		if resp, _ := a.PostForm(t, relative, path+"/renew", "consent=yes"); resp.StatusCode != http.StatusConflict {
+			t.Errorf("early renewal: %d", resp.StatusCode)
+		}
+		// Withdrawal asks for confirmation, then erases.
+		if resp, body := a.PostForm(t, relative, path+"/withdraw", ""); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#field-withdraw_confirm"`) {
+			t.Errorf("withdrawal without confirmation: %d", resp.StatusCode)
+		}
+		if resp, _ := a.PostForm(t, relative, path+"/withdraw", "confirm=yes"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my/registry" {
+			t.Errorf("withdrawal: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if resp, _ := a.Get(t, relative, path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("after withdrawal: %d", resp.StatusCode)
+		}
+
+		// On the phone: a coordinator registers someone without an account.
+		phone := regForm()
+		phone.Del("relation")
+		phone.Set("name", "Lucien Perrin")
+		phone.Set("phone", "01 99 00 42 43")
+		resp, body = a.PostForm(t, staff, "/coordination/registry/new", phone.Encode())
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/coordination/registry/") {
+			t.Fatalf("phone registration: %d\n%s", resp.StatusCode, body)
+		}
+		if resp, body := a.Get(t, staff, resp.Header.Get("Location")); resp.StatusCode != 200 || !strings.Contains(body, "Lucien Perrin") {
+			t.Errorf("phone entry: %d", resp.StatusCode)
+		}
+		if logs := a.Logs(); strings.Contains(logs, "Odette") || strings.Contains(logs, "Lucien") || strings.Contains(logs, "1990042") {
+			t.Error("personal data in the log")
+		}
+	})
+}
