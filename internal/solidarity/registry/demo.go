@@ -116,6 +116,7 @@ func SeedDemo(ctx context.Context, tx *db.Tx, keys *sealed.Keyring, now time.Tim
 		}
 		return ds[len(ds)-1]
 	}
+	sealer := &Service{Deps: Deps{Keys: keys}}
 	for i := range n {
 		d := pick()
 		c := Card{
@@ -148,8 +149,7 @@ func SeedDemo(ctx context.Context, tx *db.Tx, keys *sealed.Keyring, now time.Tim
 		if err != nil {
 			return err
 		}
-		s := &Service{Deps: Deps{Keys: keys}}
-		card, pt, err := s.sealEntry(id, c, p)
+		card, pt, err := sealer.sealEntry(id, c, p)
 		if err != nil {
 			return err
 		}
