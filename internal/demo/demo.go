@@ -17,6 +17,7 @@ import (
 	"climatevolunteers/internal/home"
 	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/sealed"
+	"climatevolunteers/internal/solidarity/network"
 	"climatevolunteers/internal/volunteers"
 )
 
@@ -110,6 +111,11 @@ func Load(ctx context.Context, d *db.DB, o Options) (Outcome, error) {
 			return err
 		}
 		now := time.Now().UTC()
+		// A fifth of the volunteers (600 of the demo's 3,000) trained and in
+		// the solidarity network.
+		if err := network.SeedDemo(ctx, tx, now, o.Volunteers/5); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, "INSERT INTO app_meta (key, value, updated_at) VALUES (?, ?, ?)",
 			loadedKey, now.Format(time.RFC3339), now); err != nil {
 			return err
