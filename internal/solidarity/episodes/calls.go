@@ -38,14 +38,14 @@ type CallCard struct {
 }
 
 // PendingCalls counts the people the user should call now in open
-// episodes: never called yet, or due again. The layout shows it.
+// episodes (Assignment.Due). The layout shows it.
 func (s *Service) PendingCalls(ctx context.Context, userID int64) (int, error) {
 	if userID <= 0 {
 		return 0, nil
 	}
 	var n int
 	err := s.DB.QueryRow(ctx, "SELECT COUNT(*)"+assignmentFrom+" WHERE "+callableWhere+
-		" AND (a.last_call_at IS NULL OR a.next_due_at <= ?)", userID, s.now()).Scan(&n)
+		" AND (a.last_call_at IS NULL OR a.last_outcome = ? OR a.next_due_at <= ?)", userID, OutcomeNotReached, s.now()).Scan(&n)
 	return n, err
 }
 

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"climatevolunteers/internal/alerts"
-	"climatevolunteers/internal/audit"
 	"climatevolunteers/internal/coolplaces"
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/districts"
@@ -363,5 +362,3 @@ func (e *env) audits(action string, target ...string) int {
 	}
 	return e.count(q, args...)
 }
-
-var _ = audit.ActionSolidarityActivated

@@ -30,6 +30,9 @@ type Suggestion struct {
 	Capacity int
 }
 
+// Km is the distance in kilometres, for pages.
+func (g Suggestion) Km() float64 { return float64(g.Meters) / 1000 }
+
 // suggest lists the volunteers an assignment could move to, nearest first.
 func (s *Service) suggest(ctx context.Context, asg Assignment) ([]Suggestion, error) {
 	people, err := s.Registry.Active(ctx, []string{asg.District}, s.now())

@@ -65,8 +65,11 @@ type Assignment struct {
 }
 
 // Due reports whether the person should be called now: never called yet,
-// or the level's interval since the last answer has passed.
-func (a Assignment) Due(now time.Time) bool { return a.LastCallAt == nil || !now.Before(a.NextDueAt) }
+// not reached at the last try, or the level's interval since the last
+// answer has passed.
+func (a Assignment) Due(now time.Time) bool {
+	return a.LastCallAt == nil || a.LastOutcome == OutcomeNotReached || !now.Before(a.NextDueAt)
+}
 
 const assignmentColumns = `a.id, a.episode_id, e.hazard, e.ended_at IS NULL, COALESCE(a.person_id, 0), a.district_code,
 	COALESCE(d.level, 3), COALESCE(a.volunteer_id, 0), a.unmatched_reason, a.kept, a.meters, a.active, a.calls,

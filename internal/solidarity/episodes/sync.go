@@ -341,6 +341,9 @@ func (s *Service) planPairs(ctx context.Context, cands []candidate, exclude map[
 	var vols []matching.Volunteer
 	for _, m := range members {
 		c := min(m.Capacity, matching.MaxCapacity)
+		if _, dup := mp.capacity[m.UserID]; dup {
+			continue // matching refuses duplicates: one bad list must not stop an activation
+		}
 		if spare := c - used[m.UserID]; spare > 0 && !exclude[m.UserID] && validPoint(m.Lat, m.Lon) {
 			mp.capacity[m.UserID] = c
 			vols = append(vols, matching.Volunteer{ID: m.UserID, Lat: m.Lat, Lon: m.Lon, Capacity: spare,
