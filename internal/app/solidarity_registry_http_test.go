@@ -79,7 +79,10 @@ func TestRegistryPagesJourney(t *testing.T) {
 		// Another account: 404 on every door, nothing changed.
 		for _, try := range []func() *http.Response{
 			func() *http.Response { r, _ := a.Get(t, stranger, path); return r },
-			func() *http.Response { r, _ := a.PostForm(t, stranger, path, regForm().Encode()+"&version=1"); return r },
+			func() *http.Response {
+				r, _ := a.PostForm(t, stranger, path, regForm().Encode()+"&version=1")
+				return r
+			},
 			func() *http.Response { r, _ := a.PostForm(t, stranger, path+"/withdraw", "confirm=yes"); return r },
 			func() *http.Response { r, _ := a.PostForm(t, stranger, path+"/renew", "consent=yes"); return r },
 			func() *http.Response { r, _ := a.Get(t, stranger, "/coordination/registry/"+id); return r },
