@@ -76,20 +76,23 @@ func TestRegistryPagesJourney(t *testing.T) {
 			t.Errorf("own list: %d", resp.StatusCode)
 		}
 
-		// Another account: 404 on every door, nothing changed.
-		for _, try := range []func() *http.Response{
-			func() *http.Response { r, _ := a.Get(t, stranger, path); return r },
-			func() *http.Response {
-				r, _ := a.PostForm(t, stranger, path, regForm().Encode()+"&version=1")
-				return r
-			},
-			func() *http.Response { r, _ := a.PostForm(t, stranger, path+"/withdraw", "confirm=yes"); return r },
-			func() *http.Response { r, _ := a.PostForm(t, stranger, path+"/renew", "consent=yes"); return r },
-			func() *http.Response { r, _ := a.Get(t, stranger, "/coordination/registry/"+id); return r },
-		} {
-			if r := try(); r.StatusCode != http.StatusNotFound && r.StatusCode != http.StatusForbidden {
-				t.Errorf("a stranger reached the entry: %d", r.StatusCode)
+		// Another account: 404 on every door of the registrant's pages, 403 on the coordinators'.
+		for _, try := range []struct {
+			method, path, form string
+		}{{"GET", path, ""}, {"POST", path, regForm().Encode() + "&version=1"}, {"POST", path + "/withdraw", "confirm=yes"},
+			{"POST", path + "/renew", "consent=yes"}} {
+			var r *http.Response
+			if try.method == "GET" {
+				r, _ = a.Get(t, stranger, try.path)
+			} else {
+				r, _ = a.PostForm(t, stranger, try.path, try.form)
 			}
+			if r.StatusCode != http.StatusNotFound {
+				t.Errorf("a stranger's %s %s: %d", try.method, try.path, r.StatusCode)
+			}
+		}
+		if resp, _ := a.Get(t, stranger, "/coordination/registry/"+id); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a volunteer through the coordinators' pages: %d", resp.StatusCode)
 		}
 		if resp, body := a.Get(t, stranger, path); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Odette") {
 			t.Errorf("a stranger's read: %d", resp.StatusCode)
