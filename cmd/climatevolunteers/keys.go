@@ -20,7 +20,8 @@ const keysUsage = `usage: climatevolunteers keys rotate [--data-dir DIR] [--data
 
 rotate adds a new primary key to DIR/secret.keys (older keys stay, so every
 value still opens), then reseals every sealed field under it: the registry
-of vulnerable people and the "what help" notes of solidarity calls. reseal
+of vulnerable people and the solidarity episodes' notes (a call's "what
+help", an escalation's closing note). reseal
 only does the second part (to finish an interrupted rotation).
 
 When CV_SECRET_KEY is set the keys come from the environment and are not
@@ -32,10 +33,13 @@ every value is resealed, an old key's line may be deleted from the file.
 `
 
 // sealedColumns are every sealed column the platform knows, with the AAD
-// place each was sealed under.
+// place each was sealed under: the registry's, and the episodes' notes
+// (a call's "what help", an escalation's closing note). A new sealed column
+// belongs here, or rotation leaves it under the old key.
 func sealedColumns() []registry.Column {
 	return append(append([]registry.Column(nil), registry.SealedColumns...),
-		registry.Column{Table: "solidarity_calls", Column: "help_sealed", Place: "help"})
+		registry.Column{Table: "solidarity_calls", Column: "help_sealed", Place: "help"},
+		registry.Column{Table: "solidarity_escalations", Column: "note_sealed", Place: "note"})
 }
 
 // keysCmd rotates the field-encryption keys and reseals the database.

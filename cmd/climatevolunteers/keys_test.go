@@ -17,7 +17,7 @@ import (
 )
 
 // keysFixture is a data directory with a key file, demo registry entries
-// and one sealed solidarity call note.
+// and one sealed note of each kind the solidarity episodes keep.
 func keysFixture(t *testing.T) (dir string, callID int64) {
 	t.Helper()
 	ctx := context.Background()
@@ -60,7 +60,19 @@ func keysFixture(t *testing.T) (dir string, callID int64) {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, "UPDATE solidarity_calls SET help_sealed = ? WHERE id = ?", help, callID)
+		if _, err = tx.Exec(ctx, "UPDATE solidarity_calls SET help_sealed = ? WHERE id = ?", help, callID); err != nil {
+			return err
+		}
+		var esc int64
+		if err := tx.QueryRow(ctx, `INSERT INTO solidarity_escalations (assignment_id, episode_id, district_code, reason, raised_at, resolved_at, resolution)
+			VALUES (?, ?, '11', 'needs_help', ?, ?, 'handled') RETURNING id`, as, ep, now, now).Scan(&esc); err != nil {
+			return err
+		}
+		note, err := keys.SealString("Doctor called", sealed.Place("solidarity_escalations", esc, "note"))
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "UPDATE solidarity_escalations SET note_sealed = ? WHERE id = ?", note, esc)
 		return err
 	})
 	if err != nil {
@@ -106,6 +118,7 @@ func TestKeysRotate(t *testing.T) {
 		!strings.Contains(stdout, "registry_people.card_sealed: 30 values checked, 30 resealed") ||
 		!strings.Contains(stdout, "registry_people.point_sealed: 30 values checked, 30 resealed") ||
 		!strings.Contains(stdout, "solidarity_calls.help_sealed: 1 values checked, 1 resealed") ||
+		!strings.Contains(stdout, "solidarity_escalations.note_sealed: 1 values checked, 1 resealed") ||
 		!strings.Contains(stdout, "Restart the server") {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
