@@ -18,6 +18,7 @@ import (
 	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/sealed"
 	"climatevolunteers/internal/solidarity/network"
+	"climatevolunteers/internal/solidarity/registry"
 	"climatevolunteers/internal/volunteers"
 )
 
@@ -115,6 +116,13 @@ func Load(ctx context.Context, d *db.DB, o Options) (Outcome, error) {
 		// the solidarity network.
 		if err := network.SeedDemo(ctx, tx, now, o.Volunteers/5); err != nil {
 			return err
+		}
+		// 400 fictitious people in the registry of vulnerable people
+		// (Paris's CHALEX holds 7,500 to 9,500: ../shared/FACTS.md).
+		if o.Keys != nil && o.Volunteers > 0 {
+			if err := registry.SeedDemo(ctx, tx, o.Keys, now, 400); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO app_meta (key, value, updated_at) VALUES (?, ?, ?)",
 			loadedKey, now.Format(time.RFC3339), now); err != nil {
