@@ -247,7 +247,7 @@ func TestServeOnPostgres(t *testing.T) {
 	if os.Getenv(dbtest.PostgresURLEnv) == "" {
 		t.Skip(dbtest.PostgresURLEnv + " is not set")
 	}
-	s := startServer(t, "--database-url", dbtest.FreshSchema(t), "--demo")
+	s := startServer(t, "--database-url", dbtest.FreshSchema(t), "--data-dir", t.TempDir(), "--demo")
 	code, body := get(t, s.url+"/readyz")
 	if code != 200 || !strings.Contains(body, "postgres") {
 		t.Fatalf("readyz: %d %s", code, body)
