@@ -22,7 +22,7 @@ func (s *Store) SMSPhones(ctx context.Context, ids []int64) (map[int64]string, e
 			in.WriteString(strconv.FormatInt(id, 10))
 		}
 		rows, err := s.db.Query(ctx, `SELECT p.user_id, p.phone FROM volunteer_profiles p
-			WHERE p.active = 1 AND `+hasConsent("sms_alerts")+` AND p.phone <> '' AND p.user_id IN (`+in.String()+`)`)
+			WHERE p.active = ? AND `+hasConsent("sms_alerts")+` AND p.phone <> '' AND p.user_id IN (`+in.String()+`)`, true)
 		if err != nil {
 			return nil, err
 		}

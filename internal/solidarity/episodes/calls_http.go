@@ -16,13 +16,14 @@ import (
 // callItem is a person's card on a page.
 type callItem struct {
 	CallCard
-	Tel template.URL
+	Tel   template.URL
+	Phone string // as people read it
 }
 
 func newCallItem(c CallCard) callItem {
 	it := callItem{CallCard: c}
 	if c.Card != nil {
-		it.Tel = telURL(c.Card.Phone)
+		it.Tel, it.Phone = telURL(c.Card.Phone), displayPhone(c.Card.Phone)
 	}
 	return it
 }

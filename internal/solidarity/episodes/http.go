@@ -109,6 +109,22 @@ func telURL(phone string) template.URL {
 	return template.URL("tel:" + b.String())
 }
 
+// displayPhone writes a French number the way people read it
+// (+33123456789 as 01 23 45 67 89); other numbers stay as they are.
+func displayPhone(phone string) string {
+	p := strings.TrimSpace(phone)
+	if len(p) != 12 || !strings.HasPrefix(p, "+33") {
+		return p
+	}
+	d := "0" + p[3:]
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return p
+		}
+	}
+	return d[0:2] + " " + d[2:4] + " " + d[4:6] + " " + d[6:8] + " " + d[8:10]
+}
+
 // noStore keeps pages with a person's data out of shared caches and the
 // browser's back-forward history on shared devices.
 func noStore(w http.ResponseWriter) {
