@@ -73,7 +73,9 @@ func TestNotificationsOncePerVolunteerWithoutPersonalData(t *testing.T) {
 			case outbox.KindEmail:
 				mails++
 				m, _ := j.Email()
-				if !strings.Contains(m.Text, "https://cv.example/my/calls") || !strings.Contains(m.Subject, "canicule") {
+				name := "Bonjour " + strings.TrimSuffix(strings.TrimPrefix(m.To, "v"), "@example.org")
+				if !strings.Contains(m.Text, "https://cv.example/my/calls") || !strings.Contains(m.Subject, "canicule") ||
+					!strings.Contains(m.Text, strings.Replace(name, "Bonjour ", "Bonjour Volunteer ", 1)+",") || strings.Contains(m.Text, "\x00") {
 					t.Errorf("mail %q: %s", m.Subject, m.Text)
 				}
 			case outbox.KindSMS:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"climatevolunteers/internal/alerts"
 	"climatevolunteers/internal/db"
@@ -102,16 +103,34 @@ func (s *Service) enqueueCallNotices(ctx context.Context, tx *db.Tx, epID int64,
 	}
 	link := s.BaseURL + "/my/calls"
 	jobs := make([]outbox.Job, 0, 2*len(ns))
+	// A whole city's activation mails thousands of volunteers: each mail
+	// differs only by its name, so it is rendered once per language and
+	// count, with a mark where the name goes.
+	type variant struct {
+		lang    string
+		count   int
+		unnamed bool
+	}
+	rendered := map[variant]outbox.Email{}
 	for _, n := range ns {
 		c, ok := nd.contacts[n.volunteer]
 		if !ok || c.Email == "" {
 			continue
 		}
-		m, err := s.mails.Render("calls_assigned", c.Lang, callsMail{Name: c.Name, Count: n.count,
-			Heat: hazard == alerts.Heat, Link: link})
-		if err != nil {
-			return 0, err
+		v := variant{c.Lang, n.count, c.Name == ""}
+		m, ok := rendered[v]
+		if !ok {
+			data := callsMail{Name: nameMark, Count: n.count, Heat: hazard == alerts.Heat, Link: link}
+			if v.unnamed {
+				data.Name = ""
+			}
+			var err error
+			if m, err = s.mails.Render("calls_assigned", c.Lang, data); err != nil {
+				return 0, err
+			}
+			rendered[v] = m
 		}
+		m.Text = strings.ReplaceAll(m.Text, nameMark, c.Name)
 		m.To = c.Email
 		key := fmt.Sprintf("solidarity-calls:%d:%d:%s", epID, n.volunteer, n.batch)
 		jobs = append(jobs, outbox.Job{Kind: outbox.KindEmail, Key: key, Payload: m})
@@ -122,6 +141,10 @@ func (s *Service) enqueueCallNotices(ctx context.Context, tx *db.Tx, epID int64,
 	}
 	return outbox.EnqueueMany(ctx, tx, jobs)
 }
+
+// nameMark stands for the volunteer's name in a mail rendered once for
+// many: a name cannot hold it (control characters).
+const nameMark = "\x00name\x00"
 
 // staffMail fills templates/mail/escalation_help and volunteer_left.
 type staffMail struct {
