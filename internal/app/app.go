@@ -51,7 +51,10 @@ type App struct {
 	// Initiatives and Events are exposed for their periodic jobs and tests.
 	Initiatives *initiatives.Service
 	Events      *events.Service
-	mailer      outbox.Mailer
+	// Episodes is exposed for the solidarity tests and benchmarks.
+	Episodes   *episodes.Service
+	solidarity *solidarityDeps
+	mailer     outbox.Mailer
 }
 
 // NewLogger builds the process logger: text for people, JSON for collectors.
@@ -228,6 +231,30 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	events.Register(r, rn, eventSvc, events.Guards{User: guard.RequireUser})
+	keys, err := Keys(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.DatabaseURL != "" && cfg.SecretKey == "" {
+		log.Warn("registry keys come from the data dir's key file: instances sharing this database must share CV_SECRET_KEY instead")
+	}
+	alertSvc := alerts.NewService(d, districtStore)
+	alertPages := alerts.Register(r, rn, alertSvc, guard.RequireRole(auth.RoleCoordinator))
+	coolPlaces := coolplaces.NewStore(d)
+	coolplaces.Register(r, rn, coolPlaces, districtStore, alertSvc)
+	sol := &solidarityDeps{cfg: cfg, db: d, log: log, r: r, rn: rn, guard: guard, keys: keys, districts: districtStore,
+		volunteers: volunteerSvc, notify: worker.Notify, alerts: alertSvc, coolPlaces: coolPlaces}
+	if err := wireSolidarity(sol); err != nil {
+		return nil, err
+	}
+	// Solidarity episodes follow the alert levels; volunteers with people to
+	// call see it on every page.
+	alertSvc.AfterChange = func(ctx context.Context, actor alerts.Actor, hazard alerts.Hazard) error {
+		return sol.episodes.Sync(ctx, actor.UserID, hazard)
+	}
+	rn.Notices = func(r *http.Request) []web.Notice {
+		return append(alertPages.Notices(r), sol.callsNotice(r)...)
+	}
 	volunteerSvc.OnDelete = func(ctx context.Context, tx *db.Tx, userID int64) error {
 		if err := messages.EraseInbox(ctx, tx, userID); err != nil {
 			return err
@@ -235,21 +262,14 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		if err := initiatives.EraseMemberships(ctx, tx, userID); err != nil {
 			return err
 		}
-		return eventSvc.WithdrawAll(ctx, tx, userID)
-	}
-	keys, err := Keys(cfg)
-	if err != nil {
-		return nil, err
-	}
-	alertSvc := alerts.NewService(d, districtStore)
-	alertPages := alerts.Register(r, rn, alertSvc, guard.RequireRole(auth.RoleCoordinator))
-	coolPlaces := coolplaces.NewStore(d)
-	coolplaces.Register(r, rn, coolPlaces, districtStore, alertSvc)
-	rn.Notices = alertPages.Notices
-	sol := &solidarityDeps{cfg: cfg, db: d, log: log, r: r, rn: rn, guard: guard, keys: keys, districts: districtStore,
-		volunteers: volunteerSvc, notify: worker.Notify, alerts: alertSvc, coolPlaces: coolPlaces}
-	if err := wireSolidarity(sol); err != nil {
-		return nil, err
+		if err := eventSvc.WithdrawAll(ctx, tx, userID); err != nil {
+			return err
+		}
+		// Their people are escalated before the account loses its link.
+		if err := sol.episodes.EraseVolunteer(ctx, tx, userID); err != nil {
+			return err
+		}
+		return sol.network.EraseMember(ctx, tx, userID)
 	}
 	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})
 	audit.Register(r, rn, d, admin)
@@ -276,7 +296,7 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		sessions.Middleware,
 	)
 	return &App{Config: cfg, DB: d, Log: log, Router: r, Handler: h, Auth: authSvc, Worker: worker,
-		Initiatives: initiativeSvc, Events: eventSvc, mailer: mailer}, nil
+		Initiatives: initiativeSvc, Events: eventSvc, Episodes: sol.episodes, solidarity: sol, mailer: mailer}, nil
 }
 
 // workerOptions: once mails really leave (SMTP), their bodies are erased
@@ -305,15 +325,23 @@ func mailDomain(cfg config.Config) string {
 	return "climatevolunteers.invalid"
 }
 
-// RunWorkers delivers the outbox, sends the initiatives' digests and the
-// events' reminders until ctx ends, then returns once the work in hand is
-// finished.
+// RunWorkers delivers the outbox and runs the periodic jobs (initiatives'
+// digests, events' reminders, the solidarity loops) until ctx ends, then
+// returns once the work in hand is finished.
 func (a *App) RunWorkers(ctx context.Context) error {
-	digests, reminders := make(chan error, 1), make(chan error, 1)
-	go func() { digests <- a.Initiatives.RunDigests(ctx, a.Config.DigestInterval) }()
-	go func() { reminders <- a.Events.RunReminders(ctx, 0) }() // every 10 minutes
+	loops := append([]func(context.Context) error{
+		func(ctx context.Context) error { return a.Initiatives.RunDigests(ctx, a.Config.DigestInterval) },
+		func(ctx context.Context) error { return a.Events.RunReminders(ctx, 0) }, // every 10 minutes
+	}, a.solidarity.loops()...)
+	done := make(chan error, len(loops))
+	for _, loop := range loops {
+		go func() { done <- loop(ctx) }()
+	}
 	err := a.Worker.Run(ctx)
-	return errors.Join(err, <-digests, <-reminders)
+	for range loops {
+		err = errors.Join(err, <-done)
+	}
+	return err
 }
 
 // Close releases the mailer's connection and the database.
