@@ -148,8 +148,8 @@ func (s *Service) SetIntervals(ctx context.Context, a Actor, in IntervalsInput) 
 
 // EndEpisode ends an open episode at a coordinator's request: its people
 // are no longer called and its escalations close. It does not lower the
-// alert: while districts stay at level 3 or more, the next alert change
-// opens a new episode.
+// alert; Sync opens no new episode of the hazard until its levels change
+// again.
 func (s *Service) EndEpisode(ctx context.Context, a Actor, id int64) error {
 	if !isStaff(a) {
 		return ErrForbidden

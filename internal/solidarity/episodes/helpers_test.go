@@ -97,15 +97,17 @@ func (f *fakeNetwork) drop(userID int64) {
 type fakeAlerts struct {
 	mu     sync.Mutex
 	levels map[alerts.Hazard]map[string]alerts.Level
+	setAt  map[alerts.Hazard]map[string]time.Time
+	clock  func() time.Time
 }
 
 func (f *fakeAlerts) set(h alerts.Hazard, code string, l alerts.Level) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.levels[h] == nil {
-		f.levels[h] = map[string]alerts.Level{}
+		f.levels[h], f.setAt[h] = map[string]alerts.Level{}, map[string]time.Time{}
 	}
-	f.levels[h][code] = l
+	f.levels[h][code], f.setAt[h][code] = l, f.clock()
 }
 
 func (f *fakeAlerts) Current(context.Context) (alerts.Situation, error) {
@@ -118,7 +120,7 @@ func (f *fakeAlerts) Current(context.Context) (alerts.Situation, error) {
 			if l == 0 {
 				l = 1
 			}
-			sit.Districts[d.Code] = append(sit.Districts[d.Code], alerts.Effective{Hazard: h, Level: l})
+			sit.Districts[d.Code] = append(sit.Districts[d.Code], alerts.Effective{Hazard: h, Level: l, SetAt: f.setAt[h][d.Code]})
 		}
 	}
 	return sit, nil
@@ -200,10 +202,12 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, d: d, reg: &fakeRegistry{people: map[int64]solidarity.Person{}, cards: map[int64]solidarity.Card{}},
-		net: &fakeNetwork{}, alerts: &fakeAlerts{levels: map[alerts.Hazard]map[string]alerts.Level{}},
+		net: &fakeNetwork{}, alerts: &fakeAlerts{levels: map[alerts.Hazard]map[string]alerts.Level{},
+			setAt: map[alerts.Hazard]map[string]time.Time{}},
 		people: &fakePeople{phones: map[int64]string{}}, staff: &fakeStaff{}, keys: keys}
 	start := time.Date(2026, 7, 20, 8, 0, 0, 0, time.UTC)
 	e.clock.Store(&start)
+	e.alerts.clock = e.now
 	e.svc, err = NewService(Deps{DB: d, Registry: e.reg, Network: e.net, Alerts: e.alerts, CoolPlaces: fakeCoolPlaces{},
 		People: e.people, Staff: e.staff, Districts: fakeDistricts{}, Keys: keys, Catalog: cat,
 		BaseURL: "https://cv.example", Now: func() time.Time { return *e.clock.Load() }})

@@ -165,17 +165,42 @@ func lastPairs(ctx context.Context, q querier) (map[int64]int64, error) {
 	return out, rows.Err()
 }
 
-// wanted lists the districts whose effective level for hazard is 3 or more.
-func wanted(sit alerts.Situation, hazard alerts.Hazard) map[string]int {
+// wanted lists the districts whose effective level for hazard is 3 or
+// more, and when the hazard's levels last changed.
+func wanted(sit alerts.Situation, hazard alerts.Hazard) (map[string]int, time.Time) {
 	out := map[string]int{}
+	var changed time.Time
+	for _, e := range sit.City {
+		if e.Hazard == hazard && e.SetAt.After(changed) {
+			changed = e.SetAt
+		}
+	}
 	for code, effs := range sit.Districts {
 		for _, e := range effs {
-			if e.Hazard == hazard && e.Level >= alerts.BannerLevel {
+			if e.Hazard != hazard {
+				continue
+			}
+			if e.SetAt.After(changed) {
+				changed = e.SetAt
+			}
+			if e.Level >= alerts.BannerLevel {
 				out[code] = int(min(e.Level, alerts.MaxLevel))
 			}
 		}
 	}
-	return out
+	return out, changed
+}
+
+// endedSince reports whether the last episode of hazard ended after t: a
+// coordinator's end holds until the alert levels change again.
+func endedSince(ctx context.Context, q querier, hazard alerts.Hazard, t time.Time) (bool, error) {
+	var ended time.Time
+	err := q.QueryRow(ctx, `SELECT ended_at FROM solidarity_episodes WHERE hazard = ? AND ended_at IS NOT NULL
+		ORDER BY ended_at DESC, id DESC LIMIT 1`, string(hazard)).Scan(&ended)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil && ended.After(t), err
 }
 
 // syncPlan is what Sync will change.
@@ -201,13 +226,20 @@ func (s *Service) planSync(ctx context.Context, hazard alerts.Hazard) (*syncPlan
 	if err != nil {
 		return nil, err
 	}
-	p := &syncPlan{hazard: hazard, at: s.now(), want: wanted(sit, hazard)}
+	p := &syncPlan{hazard: hazard, at: s.now()}
+	var changed time.Time
+	p.want, changed = wanted(sit, hazard)
 	if p.snap, err = readSnapshot(ctx, s.DB, hazard, false); err != nil {
 		return nil, err
 	}
 	if len(p.want) == 0 {
 		p.end = p.snap.episodeID != 0
 		return p, nil
+	}
+	if p.snap.episodeID == 0 {
+		if held, err := endedSince(ctx, s.DB, hazard, changed); err != nil || held {
+			return &syncPlan{}, err // ended by a coordinator since the last change: nothing to open
+		}
 	}
 	for code, level := range p.want {
 		st, in := p.snap.districts[code]

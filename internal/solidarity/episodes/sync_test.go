@@ -2,6 +2,7 @@ package episodes
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -296,6 +297,35 @@ func TestPersonLeavingRegistryStopsBeingCalled(t *testing.T) {
 		e.sync(alerts.Heat)
 		if got := e.rows()[0]; got.ID != a.ID || got.Active {
 			t.Fatalf("after leaving: %+v", got)
+		}
+	})
+}
+
+// A coordinator's end holds while the levels stay as they were: the
+// periodic Sync does not reopen it; the next level change does.
+func TestEndedByCoordinatorHoldsUntilLevelsChange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e, p, v, a := oneCall(t, d)
+		ctx := context.Background()
+		e.advance(time.Hour)
+		if err := e.svc.EndEpisode(ctx, e.coord, a.EpisodeID); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.EndEpisode(ctx, e.coord, a.EpisodeID); !errors.Is(err, ErrConflict) {
+			t.Fatalf("ended twice: %v", err)
+		}
+		jobs := len(e.jobs())
+		e.advance(time.Minute)
+		e.sync(alerts.Heat)
+		if eps, _ := openEpisodes(ctx, d); len(eps) != 0 || len(e.jobs()) != jobs {
+			t.Fatalf("reopened without a level change: %d episodes", len(eps))
+		}
+		e.alerts.set(alerts.Heat, "75111", 4)
+		e.advance(time.Minute)
+		e.sync(alerts.Heat)
+		got := e.assignmentOf(p)
+		if got.EpisodeID == a.EpisodeID || got.VolunteerID != v || !got.Kept || got.Level != 4 {
+			t.Fatalf("after the level change: %+v", got)
 		}
 	})
 }
