@@ -352,3 +352,49 @@ func TestSolidarityEpisodeJourney(t *testing.T) {
 		}
 	})
 }
+
+// A volunteer who leaves the network during an episode: their person goes
+// to another member at once (the network's hook), who sees them in "my
+// calls", and coordinators are mailed.
+func TestSolidarityWithdrawalReassigns(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		relative, _ := a.ClientAs(t, auth.RoleVolunteer)
+		epiRegister(t, a, relative, "Odette Marchal", "01 99 00 42 42")
+		staff, staffID := a.ClientAs(t, auth.RoleCoordinator)
+		leaving, _ := a.ClientAs(t, auth.RoleVolunteer)
+		staying, _ := a.ClientAs(t, auth.RoleVolunteer)
+		epiJoin(t, a, leaving, "Alix Premier", "1", "48.8591", "2.3801", nil)
+		epiJoin(t, a, staying, "Bea Second", "1", "48.8700", "2.3900", nil)
+		if resp, body := setAlert(t, a, staff, url.Values{"hazard": {"heat"}, "level": {"3"}, "scope": {"districts"},
+			"district": {"11"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("alert: %d\n%s", resp.StatusCode, body)
+		}
+		if err := epiSyncer(t, a).Sync(t.Context(), staffID, alerts.Heat); err != nil {
+			t.Fatal(err)
+		}
+		_, body := a.Get(t, leaving, "/my/calls")
+		m := epiCallLink.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("the nearest member was not given the person\n%s", body)
+		}
+		mails := len(a.Mails(t))
+		if resp, _ := a.PostForm(t, leaving, "/solidarity/network/withdraw", ""); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d", resp.StatusCode)
+		}
+		if r, _ := a.Get(t, leaving, "/my/calls/"+m[1]); r.StatusCode != 404 {
+			t.Fatalf("the leaving volunteer still sees the person: %d", r.StatusCode)
+		}
+		if r, body := a.Get(t, staying, "/my/calls/"+m[1]); r.StatusCode != 200 || !strings.Contains(body, "Odette Marchal") {
+			t.Fatalf("the other member: %d", r.StatusCode)
+		}
+		var told, staffTold bool
+		for _, x := range a.Mails(t)[mails:] {
+			told = told || strings.Contains(x.Subject, "à appeler")
+			staffTold = staffTold || strings.Contains(x.Subject, "a quitté le réseau")
+		}
+		if !told || !staffTold {
+			t.Fatalf("mails after the withdrawal: volunteer told %v, staff told %v", told, staffTold)
+		}
+	})
+}
