@@ -231,7 +231,7 @@ func (s *Service) RecordCall(ctx context.Context, a Actor, id int64, in CallInpu
 		if err != nil {
 			return err
 		}
-		if err := s.afterCall(ctx, tx, x, in.Outcome, callID, now); err != nil {
+		if err := s.afterCall(ctx, tx, x, in.Outcome, now); err != nil {
 			return err
 		}
 		if in.Outcome == OutcomeNeedsHelp {
@@ -273,7 +273,7 @@ func (s *Service) insertCall(ctx context.Context, tx *db.Tx, x Assignment, volun
 
 // afterCall updates the assignment after a call and escalates people not
 // reached too often.
-func (s *Service) afterCall(ctx context.Context, tx *db.Tx, x Assignment, outcome string, callID int64, now time.Time) error {
+func (s *Service) afterCall(ctx context.Context, tx *db.Tx, x Assignment, outcome string, now time.Time) error {
 	next := x.NextDueAt
 	if outcome != OutcomeNotReached {
 		iv, err := intervals(ctx, tx)
