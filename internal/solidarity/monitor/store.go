@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -197,18 +199,32 @@ func (s *Store) activeScope(ctx context.Context, episodeID int64) (string, []any
 		[]any{lo.Int64, hi.Int64, episodeID}, nil
 }
 
+// volunteerColumns are the main pass's last two columns: the distinct
+// volunteers of a district and those of them whose people were called
+// recently. PostgreSQL counts them, and a second query counts the
+// episode's (a volunteer of two districts counts once). SQLite lists them
+// instead, comma separated, and the episode's total is their union: a
+// second pass costs more there than the lists.
+func volunteerColumns(e db.Engine) string {
+	if e == db.Postgres {
+		return "COUNT(DISTINCT volunteer_id), COUNT(DISTINCT CASE WHEN last_call_at >= ? THEN volunteer_id END)"
+	}
+	return "GROUP_CONCAT(DISTINCT volunteer_id), GROUP_CONCAT(DISTINCT CASE WHEN last_call_at >= ? THEN volunteer_id END)"
+}
+
 // LiveCounts counts the people in an episode (active assignments) by
 // district and last outcome, their volunteers and those of them whose
 // people were called since callersSince, and the escalations waiting, by
-// district and reason. Two grouped passes over the episode's assignments
-// and one over its escalations: a snapshot stays a few tens of
-// milliseconds at 20,000 people (BenchmarkSnapshot).
+// district and reason. One grouped pass over the episode's assignments
+// (two on PostgreSQL) and one over its escalations: a snapshot stays a
+// few tens of milliseconds at 20,000 people (BenchmarkSnapshot).
 func (s *Store) LiveCounts(ctx context.Context, episodeID int64, now, callersSince time.Time) (liveCounts, error) {
 	var c liveCounts
 	scope, args, err := s.activeScope(ctx, episodeID)
 	if err != nil {
 		return c, err
 	}
+	e := s.db.Engine
 	rows, err := s.db.Query(ctx, `SELECT district_code, COUNT(*),
 		SUM(CASE WHEN volunteer_id IS NOT NULL THEN 1 ELSE 0 END),
 		SUM(CASE WHEN calls > 0 THEN 1 ELSE 0 END),
@@ -217,33 +233,49 @@ func (s *Store) LiveCounts(ctx context.Context, episodeID int64, now, callersSin
 		SUM(CASE WHEN last_outcome = 'not_reached' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN last_outcome = '' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN next_due_at < ? THEN 1 ELSE 0 END),
-		COUNT(DISTINCT volunteer_id),
-		COUNT(DISTINCT CASE WHEN last_call_at >= ? THEN volunteer_id END)
-		`+scope+` GROUP BY district_code ORDER BY district_code`, append([]any{now, callersSince}, args...)...)
+		`+volunteerColumns(e)+` `+scope+` GROUP BY district_code ORDER BY district_code`,
+		append([]any{now, callersSince}, args...)...)
 	if err != nil {
 		return c, err
 	}
 	defer rows.Close()
+	volunteers, callers := map[int64]bool{}, map[int64]bool{}
 	for rows.Next() {
 		var d districtLive
+		var vols, calling sql.NullString // counts on PostgreSQL, lists on SQLite
 		f := &d.Figures
 		if err := rows.Scan(&d.Code, &f.People, &f.Matched, &f.Called, &f.Fine, &f.NeedsHelp, &f.NotReached,
-			&f.NotCalled, &f.Overdue, &f.Volunteers, &f.Callers); err != nil {
+			&f.NotCalled, &f.Overdue, &vols, &calling); err != nil {
 			return c, err
 		}
 		f.Unmatched = f.People - f.Matched
+		if e == db.Postgres {
+			f.Volunteers, err = strconv.Atoi(vols.String)
+			if err == nil {
+				f.Callers, err = strconv.Atoi(calling.String)
+			}
+		} else {
+			f.Volunteers, err = collectIDs(vols.String, volunteers)
+			if err == nil {
+				f.Callers, err = collectIDs(calling.String, callers)
+			}
+		}
+		if err != nil {
+			return c, err
+		}
 		c.Districts = append(c.Districts, d)
 	}
 	if err := rows.Err(); err != nil {
 		return c, err
 	}
 	rows.Close()
-
-	// A volunteer may have people in several districts: count them once.
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(DISTINCT volunteer_id),
-		COUNT(DISTINCT CASE WHEN last_call_at >= ? THEN volunteer_id END) `+scope,
-		append([]any{callersSince}, args...)...).Scan(&c.TotalVolunteers, &c.TotalCallers); err != nil {
-		return c, err
+	c.TotalVolunteers, c.TotalCallers = len(volunteers), len(callers)
+	if e == db.Postgres {
+		if err := s.db.QueryRow(ctx, `SELECT COUNT(DISTINCT volunteer_id),
+			COUNT(DISTINCT CASE WHEN last_call_at >= ? THEN volunteer_id END) `+scope,
+			append([]any{callersSince}, args...)...).Scan(&c.TotalVolunteers, &c.TotalCallers); err != nil {
+			return c, err
+		}
 	}
 
 	rows, err = s.db.Query(ctx, `SELECT district_code, reason, COUNT(*) FROM solidarity_escalations
@@ -260,6 +292,24 @@ func (s *Store) LiveCounts(ctx context.Context, episodeID int64, now, callersSin
 		c.Escalations = append(c.Escalations, e)
 	}
 	return c, rows.Err()
+}
+
+// collectIDs adds the ids of a comma-separated list to set and says how
+// many the list holds.
+func collectIDs(list string, set map[int64]bool) (int, error) {
+	if list == "" {
+		return 0, nil
+	}
+	n := 0
+	for f := range strings.SplitSeq(list, ",") {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("volunteer id %q: %w", f, err)
+		}
+		set[id] = true
+		n++
+	}
+	return n, nil
 }
 
 // districtCounts runs a query of (district_code, count) rows.
