@@ -200,3 +200,35 @@ func TestStreamHangUpStopsTheFeed(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// The server's WriteTimeout would cut a stream: each write moves the
+// deadline. Thirty heartbeats 10 ms apart outlast a 100 ms timeout.
+func TestStreamOutlivesTheWriteTimeout(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	f := newFixture(t, d)
+	svc := NewService(Deps{DB: d, Poll: time.Hour, Heartbeat: 10 * time.Millisecond})
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { svc.Stream(w, r, f.Episode) }))
+	srv.Config.WriteTimeout = 100 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	br := bufio.NewReader(resp.Body)
+	nextSnapshot(t, br)
+	start := time.Now()
+	for beats := 0; beats < 30; {
+		e, err := readEvent(t, br)
+		if err != nil {
+			t.Fatalf("stream cut after %d heartbeats (%v): %v", beats, time.Since(start), err)
+		}
+		if e.Comment != "" {
+			beats++
+		}
+	}
+}
