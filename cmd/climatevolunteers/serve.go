@@ -37,7 +37,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- a.RunWorkers(workerCtx) }()
-	err = app.Serve(ctx, app.NewServer(a.Handler, log), ln, cfg.ShutdownTimeout)
+	srv := app.NewServer(a.Handler, log)
+	srv.RegisterOnShutdown(a.CloseStreams) // live dashboards end at once, not at the grace period's end
+	err = app.Serve(ctx, srv, ln, cfg.ShutdownTimeout)
 	stopWorker()
 	if werr := <-workerDone; werr != nil && !errors.Is(werr, context.Canceled) {
 		log.Error("outbox worker", "err", werr)

@@ -344,6 +344,9 @@ func (a *App) RunWorkers(ctx context.Context) error {
 	return err
 }
 
+// CloseStreams ends the open live dashboards' streams, at shutdown.
+func (a *App) CloseStreams() { a.solidarity.monitor.Broker().Close() }
+
 // Close releases the mailer's connection and the database.
 func (a *App) Close() error {
 	if c, ok := a.mailer.(interface{ Close() error }); ok {
