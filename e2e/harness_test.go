@@ -234,6 +234,13 @@ func runCommand(t *testing.T, stdin string, args ...string) string {
 // do not depend on Chromium's default Accept-Language (en-US).
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowserWithin(t, testTimeout)
+}
+
+// newBrowserWithin is newBrowser for a journey that needs more than
+// testTimeout in all.
+func newBrowserWithin(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
 	exe := chromiumPath(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
@@ -253,7 +260,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 	)
 	// The timeout covers the whole browser, which lives only for this test.
-	tctx, cancelTimeout := context.WithTimeout(context.Background(), testTimeout)
+	tctx, cancelTimeout := context.WithTimeout(context.Background(), timeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(tctx, opts...)
 	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {

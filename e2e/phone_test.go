@@ -18,7 +18,8 @@ func TestPagesOnAPhone(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Emulate(device.IPhoneSE)); err != nil {
 		t.Fatalf("emulating a phone: %v", err)
 	}
-	for _, path := range []string{"/", "/districts", "/initiatives", "/initiatives?q=jardin&near=11&radius=3", "/initiatives/1", "/events", "/events?theme=waste"} {
+	for _, path := range []string{"/", "/districts", "/initiatives", "/initiatives?q=jardin&near=11&radius=3", "/initiatives/1", "/events", "/events?theme=waste",
+		"/alerts", "/cool-places?district=11", "/registry"} {
 		if status := navigate(ctx, t, base+path); status != http.StatusOK {
 			t.Fatalf("GET %s: status %d", path, status)
 		}

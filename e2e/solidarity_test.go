@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/device"
 
 	"climatevolunteers/internal/outbox/smtptest"
 	"climatevolunteers/internal/solidarity/network"
@@ -48,8 +49,12 @@ func TestSolidarityJourney(t *testing.T) {
 		{"Odette Lemaire", "01 99 00 12 34", "11", "48.85912", "2.37931", "Claire Vasseur"},
 		{"Marcel Dupuis", "01 99 00 56 78", "12", "48.84021", "2.39457", "David Nguyen"},
 	}
-	coord := newBrowser(t)
+	coord := newBrowserWithin(t, 3*time.Minute) // four people, a dozen pages each
 	vols := []context.Context{newTab(t, coord, chromedp.WithNewBrowserContext()), newTab(t, coord, chromedp.WithNewBrowserContext())}
+	// Claire does everything on a small phone.
+	if err := chromedp.Do(vols[0], chromedp.Emulate(device.IPhoneSE)); err != nil {
+		t.Fatalf("emulating a phone: %v", err)
+	}
 	navigate(coord, t, base+"/signin")
 	signIn(coord, t, coordEmail, pw)
 
@@ -104,6 +109,9 @@ func TestSolidarityJourney(t *testing.T) {
 		if body := textOf(vols[i], t, "main"); !strings.Contains(body, p.name) || !strings.Contains(body, p.phone) {
 			t.Fatalf("volunteer %d's calls do not show %s:\n%s", i, p.name, body)
 		}
+		if evalJS[bool](vols[i], t, `document.documentElement.scrollWidth > document.documentElement.clientWidth`) {
+			t.Errorf("volunteer %d: my calls is wider than the screen", i)
+		}
 	}
 
 	// The coordinators' dashboard, open before the call is recorded.
@@ -124,6 +132,9 @@ func TestSolidarityJourney(t *testing.T) {
 		t.Errorf("needs help without saying what help: %d, want 422", status)
 	}
 	runAxe(vols[0], t)
+	if evalJS[bool](vols[0], t, `document.documentElement.scrollWidth > document.documentElement.clientWidth`) {
+		t.Error("a call's page is wider than a phone screen")
+	}
 	tick(vols[0], t, "#outcome-needs_help")
 	fillField(vols[0], t, "#field-help", "Plus d'eau en bouteille, ne peut pas descendre les escaliers.")
 	if status := submit(vols[0], t, `main form button.primary`); status != http.StatusOK {
