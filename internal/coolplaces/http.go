@@ -186,8 +186,8 @@ type dayRow struct {
 }
 
 func (h *handlers) place(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := web.PathID(r, "")
+	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
 	}

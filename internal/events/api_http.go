@@ -353,7 +353,7 @@ func (h *handlers) apiEventList(w http.ResponseWriter, r *http.Request) {
 
 func (h *handlers) apiEventGet(w http.ResponseWriter, r *http.Request) {
 	notFound := apiEventError{"no public event has the id " + r.PathValue("id")}
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		web.JSON(w, http.StatusNotFound, notFound)
 		return

@@ -4,7 +4,6 @@ import (
 	"embed"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"climatevolunteers/internal/web"
 )
@@ -47,16 +46,10 @@ func actor(r *http.Request) Actor {
 	return Actor{}
 }
 
-// pathID reads {id}; false when it is not a positive number.
-func pathID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // load reads the event of the path and whether the viewer organises it;
 // 404 when it does not exist or is a draft the viewer may not see.
 func (h *handlers) load(w http.ResponseWriter, r *http.Request) (Event, bool, bool) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return Event{}, false, false

@@ -221,7 +221,7 @@ func (h *handlers) renderRegistrationPage(w http.ResponseWriter, r *http.Request
 }
 
 func (h *handlers) cancelRegistration(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return

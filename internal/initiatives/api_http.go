@@ -239,7 +239,7 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) {
 
 func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) {
 	notFound := apiError{"no published initiative has the id " + r.PathValue("id")}
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		web.JSON(w, http.StatusNotFound, notFound)
 		return

@@ -4,7 +4,6 @@ import (
 	"embed"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"climatevolunteers/internal/web"
 )
@@ -69,17 +68,11 @@ func actor(r *http.Request) Actor {
 	return Actor{}
 }
 
-// pathID reads {id}; false when it is not a positive number.
-func pathID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // load reads the initiative of the path and the viewer's role in it. It
 // answers 404 when the initiative does not exist or the viewer may not see
 // it (a hidden draft is not acknowledged), and returns false.
 func (h *handlers) load(w http.ResponseWriter, r *http.Request) (Initiative, string, bool) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return Initiative{}, "", false

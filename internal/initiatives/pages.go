@@ -207,7 +207,7 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
 
 // act applies an organiser's action from the initiative page.
 func (h *handlers) act(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
@@ -231,7 +231,7 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) setIntroductions(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
@@ -295,7 +295,7 @@ func (h *handlers) renderQueue(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (h *handlers) decide(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return

@@ -127,7 +127,7 @@ func (h *handlers) membership(act func(*Service, context.Context, Actor, int64) 
 // longer visible (hidden, archived, rejected): only its existence counts.
 func (h *handlers) leaving(act func(*Service, context.Context, Actor, int64) error, done string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(r)
+		id, ok := web.PathID(r, "")
 		in, err := h.svc.store.Get(r.Context(), id)
 		if !ok || errors.Is(err, ErrNotFound) {
 			h.rn.Error(w, r, http.StatusNotFound, nil)

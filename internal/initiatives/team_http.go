@@ -84,7 +84,7 @@ func (h *handlers) renderTeam(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (h *handlers) invite(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
@@ -111,7 +111,7 @@ func (h *handlers) invite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) removeOrganiser(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	userID, err := strconv.ParseInt(r.PathValue("user"), 10, 64)
 	if !ok || err != nil {
 		h.rn.Error(w, r, http.StatusNotFound, nil)

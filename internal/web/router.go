@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"sort"
+	"strconv"
 )
 
 // Router is a net/http ServeMux that remembers its patterns, so that tests
@@ -85,4 +86,14 @@ func (p *probeWriter) WriteHeader(code int) {
 func (p *probeWriter) Write(b []byte) (int, error) {
 	p.WriteHeader(http.StatusOK)
 	return len(b), nil
+}
+
+// PathID reads the path value name ("id" when empty) as a positive number;
+// false for anything else, which handlers answer with 404.
+func PathID(r *http.Request, name string) (int64, bool) {
+	if name == "" {
+		name = "id"
+	}
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id, err == nil && id > 0
 }

@@ -71,7 +71,7 @@ func (h *handlers) callPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) renderCall(w http.ResponseWriter, r *http.Request, status int, f *web.Form, conflict bool) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
@@ -91,7 +91,7 @@ func (h *handlers) renderCall(w http.ResponseWriter, r *http.Request, status int
 // (422), a form read before another submission gets the page as it is now
 // with what was typed (409).
 func (h *handlers) recordCall(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return

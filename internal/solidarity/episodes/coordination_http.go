@@ -78,7 +78,7 @@ func (h *handlers) setIntervals(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) endEpisode(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
@@ -139,7 +139,7 @@ func (h *handlers) escalation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) renderEscalation(w http.ResponseWriter, r *http.Request, status int, f *web.Form, conflict bool) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
@@ -175,7 +175,7 @@ func (h *handlers) renderEscalation(w http.ResponseWriter, r *http.Request, stat
 }
 
 func (h *handlers) reassign(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
@@ -191,7 +191,7 @@ func (h *handlers) reassign(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) closeEscalation(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := web.PathID(r, "")
 	if !ok {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"climatevolunteers/internal/web"
@@ -65,12 +64,6 @@ func actor(r *http.Request) Actor {
 		return Actor{UserID: v.UserID, Role: v.Role}
 	}
 	return Actor{}
-}
-
-// pathID reads {id}; false when it is not a positive number.
-func pathID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
 }
 
 // fail turns a service error into the right page.

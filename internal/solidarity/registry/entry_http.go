@@ -93,7 +93,7 @@ func (h *handlers) renderEntry(w http.ResponseWriter, r *http.Request, p pages, 
 // show opens an entry (an audited read).
 func (h *handlers) show(p pages) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(r)
+		id, ok := web.PathID(r, "")
 		if !ok {
 			h.rn.Error(w, r, http.StatusNotFound, nil)
 			return
@@ -109,7 +109,7 @@ func (h *handlers) show(p pages) http.HandlerFunc {
 
 func (h *handlers) update(p pages) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(r)
+		id, ok := web.PathID(r, "")
 		if !ok {
 			h.rn.Error(w, r, http.StatusNotFound, nil)
 			return
@@ -152,7 +152,7 @@ func (h *handlers) update(p pages) http.HandlerFunc {
 
 func (h *handlers) renew(p pages) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(r)
+		id, ok := web.PathID(r, "")
 		if !ok {
 			h.rn.Error(w, r, http.StatusNotFound, nil)
 			return
@@ -179,7 +179,7 @@ func (h *handlers) renew(p pages) http.HandlerFunc {
 
 func (h *handlers) withdraw(p pages) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(r)
+		id, ok := web.PathID(r, "")
 		if !ok {
 			h.rn.Error(w, r, http.StatusNotFound, nil)
 			return

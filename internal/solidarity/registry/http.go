@@ -75,12 +75,6 @@ func actor(r *http.Request) Actor {
 	return Actor{}
 }
 
-// pathID reads {id}; false when it is not a positive number.
-func pathID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // fail turns a service error into the right page.
 func (h *handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
