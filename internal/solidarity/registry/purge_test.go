@@ -151,14 +151,26 @@ func TestRunPurgeStops(t *testing.T) {
 	id := e.create(t, owner, ScopeMine, person(1))
 	e.setEnd(t, id, start.Add(-PurgeGrace-time.Hour))
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
+	defer cancel()
+	done := make(chan error, 1)
 	go func() { done <- e.svc.RunPurge(ctx, time.Hour) }()
-	// The first pass runs before the first tick; wait for its audit row.
+	// The first pass runs before the first tick; wait for its audit row. The
+	// deadline only turns a hang into a failure: a pass takes milliseconds.
+	deadline := time.After(30 * time.Second)
 	for e.audits(t, audit.ActionRegistryPurged) == 0 {
-		time.Sleep(10 * time.Millisecond)
+		select {
+		case <-deadline:
+			t.Fatal("no purge pass within 30 s")
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("RunPurge did not stop within 30 s of its context's end")
 	}
 }
