@@ -134,24 +134,28 @@ func (s *Service) remindBatch(ctx context.Context, now time.Time, due []reminder
 	return created, err
 }
 
-// Purge erases the entries expired for more than PurgeGrace at now and
-// records how many in the audit log (nothing when there were none). It
-// returns the count.
+// Purge erases the entries expired for more than PurgeGrace at now (with
+// OnErase, as a withdrawal does) and records how many in the audit log
+// (nothing when there were none). It returns the count.
 func (s *Service) Purge(ctx context.Context, now time.Time) (int, error) {
 	cutoff := now.UTC().Add(-PurgeGrace)
-	var n int64
+	var n int
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, "DELETE FROM registry_people WHERE season_ends_at <= ?", cutoff)
-		if err != nil {
+		ids, err := expiredIDs(ctx, tx, cutoff)
+		if err != nil || len(ids) == 0 {
 			return err
 		}
-		if n, err = res.RowsAffected(); err != nil || n == 0 {
+		if err := s.erase(ctx, tx, ids); err != nil {
 			return err
 		}
+		n = len(ids)
 		return audit.Record(ctx, tx, audit.Entry{Action: audit.ActionRegistryPurged, TargetType: "registry_person",
 			Detail: fmt.Sprintf("%d entries expired before %s erased", n, cutoff.In(Paris).Format("2006-01-02 15:04"))})
 	})
-	return int(n), err
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // RunPurge sends renewal reminders and purges expired entries now and then

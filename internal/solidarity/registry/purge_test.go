@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -173,4 +174,69 @@ func TestRunPurgeStops(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("RunPurge did not stop within 30 s of its context's end")
 	}
+}
+
+// OnErase hears the ids being erased inside the deleting transaction, while
+// their rows still exist; its error rolls the erasure back.
+func TestOnEraseRunsInTheDeletingTransaction(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		owner := e.user(t, "volunteer")
+		withdrawn := e.create(t, owner, ScopeMine, person(1))
+		old1 := e.create(t, owner, ScopeMine, person(2))
+		old2 := e.create(t, owner, ScopeMine, person(3))
+		kept := e.create(t, owner, ScopeMine, person(4))
+		e.setEnd(t, old1, start.Add(-PurgeGrace-time.Hour))
+		e.setEnd(t, old2, start.Add(-PurgeGrace-2*time.Hour))
+
+		var heard [][]int64
+		fail := errors.New("hook failed")
+		var hookErr error
+		e.svc.OnErase = func(ctx context.Context, tx *db.Tx, ids []int64) error {
+			heard = append(heard, slices.Clone(ids))
+			// The rows are still there, seen from the deleting transaction.
+			var n int
+			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM registry_people WHERE id IN ("+placeholders(len(ids))+")",
+				int64Args(ids)...).Scan(&n); err != nil || n != len(ids) {
+				t.Errorf("hook saw %d of %d rows: %v", n, len(ids), err)
+			}
+			// What the hook writes commits or rolls back with the erasure.
+			if _, err := tx.Exec(ctx, "UPDATE registry_people SET languages = 'hook' WHERE id = ?", kept); err != nil {
+				return err
+			}
+			return hookErr
+		}
+		marked := func() bool {
+			return e.count(t, "SELECT COUNT(*) FROM registry_people WHERE id = ? AND languages = 'hook'", kept) == 1
+		}
+
+		hookErr = fail
+		if err := e.svc.Withdraw(ctx, owner, ScopeMine, withdrawn); !errors.Is(err, fail) {
+			t.Fatalf("withdrawal with a failing hook: %v", err)
+		}
+		if n, err := e.svc.Purge(ctx, start); !errors.Is(err, fail) || n != 0 {
+			t.Fatalf("purge with a failing hook: %d %v", n, err)
+		}
+		if n := e.count(t, "SELECT COUNT(*) FROM registry_people"); n != 4 || marked() {
+			t.Fatalf("a failing hook did not roll back: %d rows, hook write kept %v", n, marked())
+		}
+		if e.audits(t, audit.ActionRegistryWithdrawn)+e.audits(t, audit.ActionRegistryPurged) != 0 {
+			t.Error("a rolled back erasure was audited")
+		}
+
+		hookErr, heard = nil, nil
+		if err := e.svc.Withdraw(ctx, owner, ScopeMine, withdrawn); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.svc.Purge(ctx, start); err != nil || n != 2 {
+			t.Fatalf("purge: %d %v", n, err)
+		}
+		if len(heard) != 2 || !slices.Equal(heard[0], []int64{withdrawn}) || !slices.Equal(heard[1], []int64{old1, old2}) {
+			t.Errorf("hook heard %v, want [[%d] [%d %d]]", heard, withdrawn, old1, old2)
+		}
+		if n := e.count(t, "SELECT COUNT(*) FROM registry_people"); n != 1 || !marked() {
+			t.Errorf("after the erasures: %d rows, hook write kept %v", n, marked())
+		}
+	})
 }

@@ -49,6 +49,11 @@ type Deps struct {
 type Service struct {
 	Deps
 	mails *outbox.MailTemplates
+	// OnErase, when set, runs in the transaction that erases entries
+	// (withdrawal, purge), before their rows are deleted: other parts erase
+	// what they hold about those people (the episodes' sealed notes). Its
+	// error rolls the erasure back.
+	OnErase func(ctx context.Context, tx *db.Tx, personIDs []int64) error
 }
 
 // NewService checks the mail templates and builds the service.
@@ -368,7 +373,8 @@ func (s *Service) Renew(ctx context.Context, a Actor, sc Scope, id int64, consen
 }
 
 // Withdraw erases an entry: the row and its sealed fields are deleted at
-// once; an episode's counts keep the call without the person.
+// once, and OnErase erases what other parts hold about the person; an
+// episode's counts keep the call without the person.
 func (s *Service) Withdraw(ctx context.Context, a Actor, sc Scope, id int64) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		r, err := getRowTx(ctx, tx, id)
@@ -378,7 +384,7 @@ func (s *Service) Withdraw(ctx context.Context, a Actor, sc Scope, id int64) err
 		if err := authorise(a, sc, r.Entry); err != nil {
 			return err
 		}
-		if err := deleteRow(ctx, tx, id); err != nil {
+		if err := s.erase(ctx, tx, []int64{id}); err != nil {
 			return err
 		}
 		by := "registrant"
@@ -388,6 +394,22 @@ func (s *Service) Withdraw(ctx context.Context, a Actor, sc Scope, id int64) err
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, Action: audit.ActionRegistryWithdrawn,
 			TargetType: "registry_person", TargetID: strconv.FormatInt(id, 10), Detail: "erased by the " + by})
 	})
+}
+
+// erase deletes entries in tx, OnErase first, a chunk at a time.
+func (s *Service) erase(ctx context.Context, tx *db.Tx, ids []int64) error {
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		if s.OnErase != nil {
+			if err := s.OnErase(ctx, tx, part); err != nil {
+				return err
+			}
+		}
+		if err := deleteRows(ctx, tx, part); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Mine lists the entries an account registered, opened (and audited) for

@@ -150,9 +150,32 @@ func renewRow(ctx context.Context, tx *db.Tx, id int64, end, now time.Time) erro
 	return err
 }
 
-func deleteRow(ctx context.Context, tx *db.Tx, id int64) error {
-	_, err := tx.Exec(ctx, "DELETE FROM registry_people WHERE id = ?", id)
+func deleteRows(ctx context.Context, tx *db.Tx, ids []int64) error {
+	_, err := tx.Exec(ctx, "DELETE FROM registry_people WHERE id IN ("+placeholders(len(ids))+")", int64Args(ids)...)
 	return err
+}
+
+// expiredIDs lists the entries whose season ended at cutoff or before,
+// held until the commit on PostgreSQL (a renewal waits for the purge).
+func expiredIDs(ctx context.Context, tx *db.Tx, cutoff time.Time) ([]int64, error) {
+	q := "SELECT id FROM registry_people WHERE season_ends_at <= ? ORDER BY id"
+	if tx.Engine() == db.Postgres {
+		q += " FOR UPDATE"
+	}
+	rows, err := tx.Query(ctx, q, cutoff)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // listQuery is a coordinators' selection.
