@@ -79,14 +79,13 @@ func (s *Service) remindersDue(ctx context.Context, now time.Time, after int64) 
 	return out, rows.Err()
 }
 
-// remindBatch renders outside the write transaction, which queues the
-// mails and marks the entries.
+// remindBatch renders outside the write transaction, which marks each
+// entry if it still ends when it was read (a renewal meanwhile moved the
+// end and rearmed the reminder) and queues the mails of those it marked.
 func (s *Service) remindBatch(ctx context.Context, now time.Time, due []reminderDue) (int, error) {
 	users := make([]int64, 0, len(due))
-	ids := make([]int64, 0, len(due))
 	for _, d := range due {
 		users = append(users, d.user)
-		ids = append(ids, d.id)
 	}
 	var contacts []volunteers.Contact
 	if s.People != nil {
@@ -99,7 +98,7 @@ func (s *Service) remindBatch(ctx context.Context, now time.Time, due []reminder
 	for _, c := range contacts {
 		byUser[c.UserID] = c
 	}
-	var jobs []outbox.Job
+	mails := make(map[int64]outbox.Job, len(due))
 	for _, d := range due {
 		c, ok := byUser[d.user]
 		if !ok || c.Email == "" {
@@ -112,24 +111,38 @@ func (s *Service) remindBatch(ctx context.Context, now time.Time, due []reminder
 			return 0, err
 		}
 		m.To = c.Email
-		jobs = append(jobs, outbox.Job{Kind: outbox.KindEmail, Payload: m,
-			Key: "registry-renewal:" + id + ":" + strconv.FormatInt(d.ends.Unix(), 10)})
+		mails[d.id] = outbox.Job{Kind: outbox.KindEmail, Payload: m,
+			Key: "registry-renewal:" + id + ":" + strconv.FormatInt(d.ends.Unix(), 10)}
 	}
 	created := 0
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if len(jobs) > 0 {
-			n, err := outbox.EnqueueMany(ctx, tx, jobs)
+		var jobs []outbox.Job
+		for _, d := range due {
+			res, err := tx.Exec(ctx, "UPDATE registry_people SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL AND season_ends_at = ?",
+				now, d.id, d.ends)
 			if err != nil {
 				return err
 			}
-			created = n
-			if n > 0 && s.Notify != nil {
-				tx.AfterCommit(s.Notify)
+			marked, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			if job, ok := mails[d.id]; ok && marked > 0 {
+				jobs = append(jobs, job)
 			}
 		}
-		_, err := tx.Exec(ctx, "UPDATE registry_people SET reminded_at = ? WHERE reminded_at IS NULL AND id IN ("+
-			placeholders(len(ids))+")", append([]any{now}, int64Args(ids)...)...)
-		return err
+		if len(jobs) == 0 {
+			return nil
+		}
+		n, err := outbox.EnqueueMany(ctx, tx, jobs)
+		if err != nil {
+			return err
+		}
+		created = n
+		if n > 0 && s.Notify != nil {
+			tx.AfterCommit(s.Notify)
+		}
+		return nil
 	})
 	return created, err
 }

@@ -13,6 +13,7 @@ import (
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/db/dbtest"
 	"climatevolunteers/internal/outbox"
+	"climatevolunteers/internal/volunteers"
 )
 
 func TestRenewal(t *testing.T) {
@@ -237,6 +238,50 @@ func TestOnEraseRunsInTheDeletingTransaction(t *testing.T) {
 		}
 		if n := e.count(t, "SELECT COUNT(*) FROM registry_people"); n != 1 || !marked() {
 			t.Errorf("after the erasures: %d rows, hook write kept %v", n, marked())
+		}
+	})
+}
+
+// renewingPeople renews an entry while the reminders are being written, as
+// a registrant clicking at that moment would.
+type renewingPeople struct {
+	fakePeople
+	renew func()
+}
+
+func (p renewingPeople) Contacts(ctx context.Context, ids []int64) ([]volunteers.Contact, error) {
+	p.renew()
+	return p.fakePeople.Contacts(ctx, ids)
+}
+
+// A renewal between the reminders' read and their mark keeps next season's
+// reminder, and the mail about the old end is not sent.
+func TestRenewalDuringRemindersKeepsNextReminder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		owner := e.user(t, "volunteer")
+		id := e.create(t, owner, ScopeMine, person(1))
+		e.setEnd(t, id, start.Add(20*24*time.Hour))
+		e.svc.People = renewingPeople{renew: func() {
+			if _, err := e.svc.Renew(ctx, owner, ScopeMine, id, true); err != nil {
+				t.Error(err)
+			}
+		}}
+		if n, err := e.svc.SendRenewalReminders(ctx, start); err != nil || n != 0 {
+			t.Fatalf("reminders: %d mails, %v; want none (renewed meanwhile)", n, err)
+		}
+		if n := e.count(t, "SELECT COUNT(*) FROM outbox_jobs"); n != 0 {
+			t.Errorf("%d mails queued about the old end", n)
+		}
+		if n := e.count(t, "SELECT COUNT(*) FROM registry_people WHERE id = ? AND reminded_at IS NULL", id); n != 1 {
+			t.Fatal("the renewed entry is marked reminded: next season's reminder is lost")
+		}
+		// Next season, the reminder comes.
+		e.svc.People = fakePeople{}
+		next := time.Date(2027, 9, 5, 12, 0, 0, 0, Paris)
+		if n, err := e.svc.SendRenewalReminders(ctx, next); err != nil || n != 1 {
+			t.Errorf("next season's reminder: %d, %v", n, err)
 		}
 	})
 }
