@@ -67,21 +67,30 @@ func (s *Service) Active(ctx context.Context, districtCodes []string, at time.Ti
 // ErrNoPurpose: a read of cards must say why.
 var ErrNoPurpose = errors.New("registry: a read of call cards needs a purpose")
 
+// PurposeEscalation is the reads of coordinators handling an escalation.
+const PurposeEscalation = "escalation"
+
 // Cards opens the call cards of people, writing one registry.read per
 // person (the reader, the purpose and the episode; never the data) before
 // anything is opened. Unknown or withdrawn ids are absent from the map, and
-// so is a card that does not open (logged by id). Phones are in the
-// international form (+33…), ready for tel: links; NationalPhone shows them
-// as people write them.
+// so is a card that does not open (logged by id). Expired entries are absent
+// too, except for PurposeEscalation: a person who asked for help while their
+// entry expired during the episode must still be called back, and the entry
+// is kept until the purge. Phones are in the international form (+33…),
+// ready for tel: links; NationalPhone shows them as people write them.
 func (s *Service) Cards(ctx context.Context, reader solidarity.Reader, ids []int64) (map[int64]solidarity.Card, error) {
 	if reader.Purpose == "" {
 		return nil, ErrNoPurpose
 	}
+	live, args := "", []any{}
+	if reader.Purpose != PurposeEscalation {
+		live, args = " AND season_ends_at > ?", []any{s.now()}
+	}
 	var rows []row
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
-		rs, err := s.DB.Query(ctx, "SELECT "+rowColumns+" FROM registry_people WHERE id IN ("+placeholders(len(part))+") ORDER BY id",
-			int64Args(part)...)
+		rs, err := s.DB.Query(ctx, "SELECT "+rowColumns+" FROM registry_people WHERE id IN ("+placeholders(len(part))+")"+live+" ORDER BY id",
+			append(int64Args(part), args...)...)
 		if err != nil {
 			return nil, err
 		}

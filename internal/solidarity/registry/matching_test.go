@@ -122,3 +122,34 @@ func TestCardsAuditsOneReadPerPerson(t *testing.T) {
 		}
 	})
 }
+
+// An expired entry's card is no longer opened for the volunteers' calls;
+// coordinators handling an escalation still open it.
+func TestCardsLeaveExpiredEntriesToEscalations(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		owner, volunteer, coord := e.user(t, "volunteer"), e.user(t, "volunteer"), e.user(t, "coordinator")
+		live := e.create(t, owner, ScopeMine, person(1))
+		expired := e.create(t, owner, ScopeMine, person(2))
+		e.setEnd(t, expired, start.Add(-time.Minute))
+		reads := e.audits(t, audit.ActionRegistryRead)
+
+		cards, err := e.svc.Cards(ctx, solidarity.Reader{UserID: volunteer.UserID, Role: "volunteer", Purpose: "calls", EpisodeID: 1},
+			[]int64{live, expired})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := cards[expired]; ok || len(cards) != 1 {
+			t.Errorf("calls opened %d cards, the expired one included: %v", len(cards), ok)
+		}
+		if n := e.audits(t, audit.ActionRegistryRead) - reads; n != 1 {
+			t.Errorf("%d reads audited for one card opened", n)
+		}
+		cards, err = e.svc.Cards(ctx, solidarity.Reader{UserID: coord.UserID, Role: "coordinator", Purpose: "escalation", EpisodeID: 1},
+			[]int64{expired})
+		if err != nil || cards[expired].Name != person(2).Name {
+			t.Errorf("escalation: %v %v", cards, err)
+		}
+	})
+}
