@@ -1,5 +1,13 @@
 package registry
 
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"climatevolunteers/internal/audit"
+)
+
 // Who may do what with an entry: the one place where the registry decides.
 //
 //   - Coordinators and administrators manage every entry (the coordination
@@ -33,11 +41,32 @@ func authorise(a Actor, s Scope, e Entry) error {
 	case s == ScopeStaff && isStaff(a):
 		return nil
 	case s == ScopeStaff:
-		return ErrForbidden
+		return refusal{ErrForbidden}
 	case a.UserID > 0 && e.RegisteredBy == a.UserID && e.RegisteredAs != RelationStaff:
 		return nil
 	}
-	return ErrNotFound
+	return refusal{ErrNotFound}
+}
+
+// refusal is authorise's no: it reads as ErrForbidden or ErrNotFound, and
+// tells denied that an existing entry was refused (not merely unknown).
+type refusal struct{ err error }
+
+func (r refusal) Error() string { return r.err.Error() }
+func (r refusal) Unwrap() error { return r.err }
+
+// denied records a refused attempt at entry id (who, which entry and what
+// was refused; nothing of the entry) and returns err; other errors pass.
+// It writes after the refused transaction, which rolled back.
+func (s *Service) denied(ctx context.Context, a Actor, id int64, what string, err error) error {
+	if !errors.As(err, new(refusal)) {
+		return err
+	}
+	if aerr := audit.Record(ctx, s.DB, audit.Entry{ActorID: a.UserID, Action: audit.ActionSolidarityAccessDenied,
+		TargetType: "registry_person", TargetID: strconv.FormatInt(id, 10), Detail: "registry " + what + " refused"}); aerr != nil {
+		return aerr
+	}
+	return err
 }
 
 // purposeOf names a page's reads in the audit log.

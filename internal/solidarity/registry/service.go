@@ -260,7 +260,7 @@ func (s *Service) Get(ctx context.Context, a Actor, sc Scope, id int64) (Entry, 
 		return Entry{}, err
 	}
 	if err := authorise(a, sc, r.Entry); err != nil {
-		return Entry{}, err
+		return Entry{}, s.denied(ctx, a, id, "read", err)
 	}
 	if err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		return auditReads(ctx, tx, a.UserID, []int64{id}, "purpose: "+purposeOf(sc))
@@ -283,7 +283,7 @@ func (s *Service) Facts(ctx context.Context, a Actor, sc Scope, id int64) (Entry
 		return Entry{}, err
 	}
 	if err := authorise(a, sc, r.Entry); err != nil {
-		return Entry{}, err
+		return Entry{}, s.denied(ctx, a, id, "read", err)
 	}
 	return r.Entry, nil
 }
@@ -300,7 +300,7 @@ func (s *Service) Update(ctx context.Context, a Actor, sc Scope, id int64, in In
 		return nil, err
 	}
 	if err := authorise(a, sc, cur.Entry); err != nil {
-		return nil, err
+		return nil, s.denied(ctx, a, id, "update", err)
 	}
 	if len(errs) > 0 {
 		return errs, nil
@@ -337,7 +337,7 @@ func (s *Service) Update(ctx context.Context, a Actor, sc Scope, id int64, in In
 	if dup || isUniqueViolation(err) {
 		return errDuplicate, nil
 	}
-	return nil, err
+	return nil, s.denied(ctx, a, id, "update", err)
 }
 
 // Renew carries an entry into the next season, with its consent given again
@@ -369,14 +369,14 @@ func (s *Service) Renew(ctx context.Context, a Actor, sc Scope, id int64, consen
 			TargetType: "registry_person", TargetID: strconv.FormatInt(id, 10),
 			Detail: fmt.Sprintf("until %s, consent v%d", end.In(Paris).Format("2006-01-02"), ConsentVersion)})
 	})
-	return errs, err
+	return errs, s.denied(ctx, a, id, "renewal", err)
 }
 
 // Withdraw erases an entry: the row and its sealed fields are deleted at
 // once, and OnErase erases what other parts hold about the person; an
 // episode's counts keep the call without the person.
 func (s *Service) Withdraw(ctx context.Context, a Actor, sc Scope, id int64) error {
-	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		r, err := getRowTx(ctx, tx, id)
 		if err != nil {
 			return err
@@ -394,6 +394,7 @@ func (s *Service) Withdraw(ctx context.Context, a Actor, sc Scope, id int64) err
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, Action: audit.ActionRegistryWithdrawn,
 			TargetType: "registry_person", TargetID: strconv.FormatInt(id, 10), Detail: "erased by the " + by})
 	})
+	return s.denied(ctx, a, id, "withdrawal", err)
 }
 
 // erase deletes entries in tx, OnErase first, a chunk at a time.

@@ -375,3 +375,51 @@ func TestListFiltersAndAuditsEachEntryShown(t *testing.T) {
 		}
 	})
 }
+
+// Every refused attempt at someone else's entry is in the audit log: who,
+// which entry, what was refused; nothing of the entry itself.
+func TestRefusedAttemptsAreAudited(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		owner, other := e.user(t, "volunteer"), e.user(t, "volunteer")
+		id := e.create(t, owner, ScopeMine, person(1))
+		e.clock.set(time.Date(2027, 9, 1, 0, 0, 0, 0, time.UTC))
+		edit := person(1)
+		edit.Version = 1
+
+		e.svc.Get(ctx, other, ScopeMine, id)
+		e.svc.Facts(ctx, other, ScopeMine, id)
+		e.svc.Update(ctx, other, ScopeMine, id, edit)
+		e.svc.Renew(ctx, other, ScopeMine, id, true)
+		e.svc.Withdraw(ctx, other, ScopeMine, id)
+		e.svc.Get(ctx, other, ScopeStaff, id)
+		// Allowed reads and unknown ids are not refusals of an entry.
+		e.svc.Get(ctx, owner, ScopeMine, id)
+		e.svc.Get(ctx, other, ScopeMine, id+1000)
+
+		rows, err := d.Query(ctx, "SELECT COALESCE(actor_id, 0), target_type, target_id, detail FROM audit_log WHERE action = ? ORDER BY id",
+			audit.ActionSolidarityAccessDenied)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var details []string
+		for rows.Next() {
+			var actor int64
+			var typ, target, detail string
+			if err := rows.Scan(&actor, &typ, &target, &detail); err != nil {
+				t.Fatal(err)
+			}
+			if actor != other.UserID || typ != "registry_person" || target != strconv.FormatInt(id, 10) {
+				t.Errorf("refusal recorded as %d %s %s", actor, typ, target)
+			}
+			details = append(details, detail)
+		}
+		want := []string{"registry read refused", "registry read refused", "registry update refused", "registry renewal refused",
+			"registry withdrawal refused", "registry read refused"}
+		if strings.Join(details, "|") != strings.Join(want, "|") {
+			t.Errorf("refusals audited: %q, want %q", details, want)
+		}
+	})
+}
