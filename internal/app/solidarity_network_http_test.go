@@ -198,3 +198,17 @@ func TestSolidarityNetworkConsentWithdrawnOnProfile(t *testing.T) {
 		}
 	})
 }
+
+// A page number far past the end is an empty page, not a 500 (PostgreSQL
+// refuses a negative OFFSET).
+func TestNetworkCoordinationHugePage(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		coord, _ := a.ClientAs(t, auth.RoleCoordinator)
+		for _, page := range []string{"9223372036854775807", "184467440737095518", "1099511627776"} {
+			if resp, _ := a.Get(t, coord, "/coordination/network?page="+page); resp.StatusCode != http.StatusOK {
+				t.Errorf("page %s: %d", page, resp.StatusCode)
+			}
+		}
+	})
+}

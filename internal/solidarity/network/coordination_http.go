@@ -1,6 +1,7 @@
 package network
 
 import (
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -10,7 +11,13 @@ import (
 	"climatevolunteers/internal/web"
 )
 
-const listPageSize = 50
+// listPageSize is the coordinators' list page size; pages past
+// maxListPage are read as maxListPage (still empty), so an offset never
+// overflows.
+const (
+	listPageSize = 50
+	maxListPage  = math.MaxInt32 / listPageSize
+)
 
 // coordinationData feeds templates/coordination.html.
 type coordinationData struct {
@@ -57,7 +64,7 @@ func (h *handlers) coordinationPage(w http.ResponseWriter, r *http.Request) {
 	if !f.Valid() {
 		status, flt = http.StatusBadRequest, ListFilter{Limit: listPageSize}
 	}
-	flt.Offset = (page - 1) * listPageSize
+	flt.Offset = (min(page, maxListPage) - 1) * listPageSize
 	d.Filtered = flt.District != "" || flt.Language != "" || flt.State != ""
 	if d.List, err = h.svc.List(ctx, flt); err != nil {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)

@@ -458,8 +458,12 @@ type Filter struct {
 	Page     int    // from 1
 }
 
-// PerPage is the coordinators' list page size.
-const PerPage = 50
+// PerPage is the coordinators' list page size; pages past maxPage are read
+// as maxPage (still empty), so an offset never overflows.
+const (
+	PerPage = 50
+	maxPage = math.MaxInt32 / PerPage
+)
 
 // Page is one page of the coordinators' list.
 type Page struct {
@@ -502,7 +506,7 @@ func (s *Service) List(ctx context.Context, a Actor, f Filter) (Page, []FieldErr
 		return Page{}, errs, nil
 	}
 	if f.Page > 1 {
-		q.offset = (f.Page - 1) * PerPage
+		q.offset = (min(f.Page, maxPage) - 1) * PerPage
 	}
 	rows, total, err := listRows(ctx, s.DB, q)
 	if err != nil {

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -420,6 +421,21 @@ func TestRefusedAttemptsAreAudited(t *testing.T) {
 			"registry withdrawal refused", "registry read refused"}
 		if strings.Join(details, "|") != strings.Join(want, "|") {
 			t.Errorf("refusals audited: %q, want %q", details, want)
+		}
+	})
+}
+
+// A page far past the end is an empty page, on every engine.
+func TestListHugePage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		coord := e.user(t, "coordinator")
+		e.create(t, coord, ScopeStaff, person(1))
+		for _, page := range []int{math.MaxInt, math.MaxInt/PerPage + 2, 1 << 40} {
+			p, errs, err := e.svc.List(context.Background(), coord, Filter{Page: page})
+			if err != nil || len(errs) > 0 || len(p.Entries) != 0 || p.Total != 1 || p.Offset < PerPage {
+				t.Errorf("page %d: %d entries of %d from %d, %v %v", page, len(p.Entries), p.Total, p.Offset, errs, err)
+			}
 		}
 	})
 }
