@@ -52,12 +52,11 @@ type Districts interface {
 }
 
 // Volunteers is what the network reads of the volunteers feature (its
-// store answers it): the profile (members are volunteers), the consents,
-// who holds the network's consent on an active account, and names.
+// store answers it): the profile (members are volunteers), the consents
+// and names. Who holds the network's consent is volunteers.Consenting.
 type Volunteers interface {
 	Profile(ctx context.Context, userID int64) (volunteers.Profile, error)
 	Consents(ctx context.Context, userID int64) ([]volunteers.Consent, error)
-	Recipients(ctx context.Context, f volunteers.Filter) ([]volunteers.Recipient, error)
 	Contacts(ctx context.Context, ids []int64) ([]volunteers.Contact, error)
 }
 

@@ -245,20 +245,10 @@ func (s *Service) RunConsentSync(ctx context.Context, every time.Duration) error
 	}
 }
 
-// consenting is the set of volunteers whose network consent is active, on
-// an active account.
+// consenting is the set of volunteers whose network consent is active at
+// its current version, on an active account.
 func (s *Service) consenting(ctx context.Context) (map[int64]bool, error) {
-	f := volunteers.Everyone()
-	f.Consent = Purpose
-	rs, err := s.Volunteers.Recipients(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]bool, len(rs))
-	for _, r := range rs {
-		out[r.UserID] = true
-	}
-	return out, nil
+	return volunteers.Consenting(ctx, s.DB, Purpose)
 }
 
 // Available lists the members matching may give people to: opted in (the

@@ -383,3 +383,34 @@ func TestRunConsentSync(t *testing.T) {
 		}
 	})
 }
+
+// A consent given to an earlier wording lapses when the purpose's version is
+// raised, though the profiles' copy of the consents (consents_mask) still
+// says yes until the volunteer's next consent change: such a member is not
+// given people, and the sweep withdraws them. The test leaves the code's
+// version alone and moves the consent row back instead: the same state.
+func TestLapsedConsentLeavesMatching(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		fx := newFixture(t, d)
+		ctx := context.Background()
+		kept, lapsed := fx.volunteer(t, "11"), fx.volunteer(t, "11")
+		fx.join(t, kept, input())
+		fx.join(t, lapsed, input())
+		if _, err := d.Exec(ctx, "UPDATE consents SET version = ? WHERE user_id = ? AND purpose = ?",
+			volunteers.PurposeVersion(Purpose)-1, lapsed, Purpose); err != nil {
+			t.Fatal(err)
+		}
+		if got := fx.available(t); len(got) != 1 || !got[kept] {
+			t.Fatalf("available: %v, want only %d", got, kept)
+		}
+		if n, err := fx.svc.SyncConsents(ctx); err != nil || n != 1 {
+			t.Fatalf("sweep looked at %d members: %v", n, err)
+		}
+		if ok, err := fx.svc.IsMember(ctx, lapsed); ok || err != nil {
+			t.Errorf("lapsed member still in the network: %v %v", ok, err)
+		}
+		if ok, err := fx.svc.IsMember(ctx, kept); !ok || err != nil {
+			t.Errorf("consenting member withdrawn: %v %v", ok, err)
+		}
+	})
+}
