@@ -267,26 +267,21 @@ func (h *handlers) set(w http.ResponseWriter, r *http.Request) {
 }
 
 // notices builds the banner every page shows while a hazard is at banner
-// level somewhere.
+// level somewhere; it reads the cache only.
 func (h *handlers) notices(r *http.Request) []web.Notice {
-	sit, err := h.svc.CachedCurrent(r.Context())
+	v, err := h.svc.cached(r.Context())
 	if err != nil {
 		h.rn.LogError(r, err)
 		return nil
 	}
-	ds, err := h.svc.Districts(r.Context())
-	if err != nil {
-		h.rn.LogError(r, err)
-		return nil
-	}
-	order := make([]string, len(ds))
-	names := make(map[string]string, len(ds))
-	for i, d := range ds {
+	order := make([]string, len(v.districts))
+	names := make(map[string]string, len(v.districts))
+	for i, d := range v.districts {
 		order[i] = d.Code
 		names[d.Code] = d.Name
 	}
 	var out []web.Notice
-	for _, a := range sit.Alerting(order) {
+	for _, a := range v.sit.Alerting(order) {
 		where := h.rn.T(r, "alerts.scope.city")
 		if !a.City {
 			parts := make([]string, len(a.Districts))

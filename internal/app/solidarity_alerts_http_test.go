@@ -145,7 +145,7 @@ func TestCoolPlacesPages(t *testing.T) {
 		if resp, body := a.Get(t, visitor, "/cool-places?lat=48.8646&lon=2.3984"); resp.StatusCode != 200 || !strings.Contains(body, "Les plus proches de votre position") {
 			t.Errorf("search from a point: %d\n%s", resp.StatusCode, body)
 		}
-		for _, bad := range []string{"?lat=45.76&lon=4.83", "?lat=abc&lon=2.3", "?district=99", "?district=11&kind=volcano"} {
+		for _, bad := range []string{"?lat=45.76&lon=4.83", "?lat=abc&lon=2.3", "?lat=NaN&lon=NaN", "?district=99", "?district=11&kind=volcano"} {
 			if resp, _ := a.Get(t, visitor, "/cool-places"+bad); resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Errorf("%s: %d, want 422", bad, resp.StatusCode)
 			}

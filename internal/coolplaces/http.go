@@ -27,10 +27,11 @@ type Districts interface {
 	List(ctx context.Context) ([]districts.District, error)
 }
 
-// Heat tells whether a heatwave alert is on, which opens some places day and
-// night: in a district, or anywhere in the city for "".
+// Heat tells, district by district ("" for places outside every district:
+// the city's level), whether a heatwave alert is on, which opens some places
+// day and night.
 type Heat interface {
-	HeatwaveIn(ctx context.Context, districtCode string) (bool, error)
+	Heatwave(ctx context.Context) (func(districtCode string) bool, error)
 }
 
 type handlers struct {
@@ -97,7 +98,8 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 	case form.Get("lat") != "" || form.Get("lon") != "":
 		lat, err1 := strconv.ParseFloat(form.Get("lat"), 64)
 		lon, err2 := strconv.ParseFloat(form.Get("lon"), 64)
-		if err1 != nil || err2 != nil || lat < minLat || lat > maxLat || lon < minLon || lon > maxLon {
+		// Written so that NaN, which compares false, is refused too.
+		if err1 != nil || err2 != nil || !(lat >= minLat && lat <= maxLat && lon >= minLon && lon <= maxLon) {
 			form.AddError("district", "coolplaces.error.point")
 			break
 		}
@@ -120,23 +122,21 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusUnprocessableEntity
 	}
 	if d.Searched && form.Valid() {
-		if d.Heatwave, err = h.heat.HeatwaveIn(r.Context(), districtCode); err != nil {
-			h.rn.Error(w, r, http.StatusInternalServerError, err)
-			return
-		}
-		now := h.now()
-		found, err := h.store.Nearest(r.Context(), from, now, d.Heatwave, resultCount*4, form.Get("open") == "1")
+		hot, err := h.heat.Heatwave(r.Context())
 		if err != nil {
 			h.rn.Error(w, r, http.StatusInternalServerError, err)
 			return
 		}
+		now := h.now()
+		found, err := h.store.Search(r.Context(), Query{From: from, At: now, Hot: hot, Kind: kind,
+			Limit: resultCount, OpenOnly: form.Get("open") == "1"})
+		if err != nil {
+			h.rn.Error(w, r, http.StatusInternalServerError, err)
+			return
+		}
+		d.Heatwave = hot(districtCode)
 		for _, n := range found {
-			if kind != "" && n.Kind != kind {
-				continue
-			}
-			if len(d.Places) == resultCount {
-				break
-			}
+			d.Heatwave = d.Heatwave || hot(n.DistrictCode)
 			d.Places = append(d.Places, view(n, now))
 		}
 	}
@@ -200,11 +200,12 @@ func (h *handlers) place(w http.ResponseWriter, r *http.Request) {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	heat, err := h.heat.HeatwaveIn(r.Context(), p.DistrictCode)
+	hot, err := h.heat.Heatwave(r.Context())
 	if err != nil {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	heat := hot(p.DistrictCode)
 	d := placeData{Place: p, KindKey: "coolplaces.kind." + string(p.Kind), OpenNow: p.OpenAt(h.now(), heat), Heatwave: heat}
 	for i, day := range p.Hours {
 		row := dayRow{Key: "coolplaces.day." + dayKeys[i], Unknown: day.Unknown && !p.Open24h, Closed: len(day.Spans) == 0 && !day.Unknown && !p.Open24h}

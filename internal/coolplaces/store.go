@@ -143,25 +143,44 @@ type Nearby struct {
 const maxRadiusM = 64000
 
 // Nearest lists up to limit places nearest to from, with whether each is
-// open at at. With openOnly, closed places are left out. It reads a
-// bounding box around the point and doubles it until it holds enough
-// places within the circle it encloses, so the answer is exact and small
-// searches read few rows.
+// open at at, heatwave openings counted everywhere when heatwave is set.
+// With openOnly, closed places are left out.
 func (s *Store) Nearest(ctx context.Context, from Point, at time.Time, heatwave bool, limit int, openOnly bool) ([]Nearby, error) {
-	if limit <= 0 {
+	return s.Search(ctx, Query{From: from, At: at, Hot: func(string) bool { return heatwave }, Limit: limit, OpenOnly: openOnly})
+}
+
+// Query is a nearest-places search.
+type Query struct {
+	From     Point
+	At       time.Time
+	Hot      func(districtCode string) bool // whether a heatwave alert is on in a place's district
+	Kind     Kind                           // "" for every kind
+	Limit    int
+	OpenOnly bool // leave out places closed at At
+}
+
+// Search answers q exactly. It reads a bounding box around the point and
+// doubles it until it holds enough places within the circle it encloses, so
+// small searches read few rows.
+func (s *Store) Search(ctx context.Context, q Query) ([]Nearby, error) {
+	if q.Limit <= 0 {
 		return nil, nil
 	}
 	for radius := 1000.0; ; radius *= 2 {
 		all := radius > maxRadiusM
-		q := "SELECT " + columns + " FROM cool_places"
+		query := "SELECT " + columns + " FROM cool_places WHERE 1 = 1"
 		var args []any
+		if q.Kind != "" {
+			query += " AND kind = ?"
+			args = append(args, string(q.Kind))
+		}
 		if !all {
 			dLat := radius / 111320
-			dLon := radius / (111320 * math.Max(math.Cos(from.Lat*math.Pi/180), 0.01))
-			q += " WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
-			args = []any{from.Lat - dLat, from.Lat + dLat, from.Lon - dLon, from.Lon + dLon}
+			dLon := radius / (111320 * math.Max(math.Cos(q.From.Lat*math.Pi/180), 0.01))
+			query += " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+			args = append(args, q.From.Lat-dLat, q.From.Lat+dLat, q.From.Lon-dLon, q.From.Lon+dLon)
 		}
-		found, err := s.scanNearby(ctx, q, args, from, at, heatwave, openOnly)
+		found, err := s.scanNearby(ctx, query, args, q)
 		if err != nil {
 			return nil, err
 		}
@@ -170,14 +189,14 @@ func (s *Store) Nearest(ctx context.Context, from Point, at time.Time, heatwave 
 		if !all {
 			found = slices.DeleteFunc(found, func(n Nearby) bool { return n.DistanceM > radius })
 		}
-		if len(found) >= limit || all {
+		if len(found) >= q.Limit || all {
 			slices.SortFunc(found, func(a, b Nearby) int {
 				if c := cmpFloat(a.DistanceM, b.DistanceM); c != 0 {
 					return c
 				}
 				return cmpFloat(float64(a.ID), float64(b.ID))
 			})
-			return found[:min(limit, len(found))], nil
+			return found[:min(q.Limit, len(found))], nil
 		}
 	}
 }
@@ -192,8 +211,8 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
-func (s *Store) scanNearby(ctx context.Context, q string, args []any, from Point, at time.Time, heatwave, openOnly bool) ([]Nearby, error) {
-	rows, err := s.db.Query(ctx, q, args...)
+func (s *Store) scanNearby(ctx context.Context, query string, args []any, q Query) ([]Nearby, error) {
+	rows, err := s.db.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -204,11 +223,11 @@ func (s *Store) scanNearby(ctx context.Context, q string, args []any, from Point
 		if err != nil {
 			return nil, err
 		}
-		open := p.OpenAt(at, heatwave)
-		if openOnly && !open {
+		open := p.OpenAt(q.At, q.Hot != nil && q.Hot(p.DistrictCode))
+		if q.OpenOnly && !open {
 			continue
 		}
-		out = append(out, Nearby{Place: p, DistanceM: DistanceM(from, p.Point), OpenNow: open})
+		out = append(out, Nearby{Place: p, DistanceM: DistanceM(q.From, p.Point), OpenNow: open})
 	}
 	return out, rows.Err()
 }

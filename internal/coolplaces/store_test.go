@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -256,6 +257,28 @@ func TestNearest(t *testing.T) {
 		}
 		if plain[0].Name == "Parc de Belleville" {
 			t.Error("Belleville open at night without a heatwave")
+		}
+		// The heatwave is per district: Belleville (20th) keeps its night
+		// opening only where the alert is.
+		for _, c := range []struct {
+			hot  string
+			want bool
+		}{{"20", true}, {"11", false}} {
+			found, err := s.Search(ctx, Query{From: republique, At: night, Hot: func(code string) bool { return code == c.hot },
+				Limit: 10, OpenOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			has := slices.ContainsFunc(found, func(n Nearby) bool { return n.Name == "Parc de Belleville" })
+			if has != c.want {
+				t.Errorf("heatwave in the %s: Belleville open at night %v, want %v", c.hot, has, c.want)
+			}
+		}
+		// A kind is filtered in the search itself: the nearest pool, however
+		// many other places are nearer.
+		pools, err := s.Search(ctx, Query{From: republique, At: day, Kind: Pool, Limit: 1})
+		if err != nil || len(pools) != 1 || pools[0].Kind != Pool {
+			t.Errorf("nearest pool: %+v, %v", pools, err)
 		}
 
 		// All of them, far away: the box widens to the whole table.
