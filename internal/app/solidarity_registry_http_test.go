@@ -167,3 +167,49 @@ func TestRegistryPagesJourney(t *testing.T) {
 		}
 	})
 }
+
+// Pages that show or take a registered person's data are kept out of
+// caches: "private, no-store", their refusals included.
+func TestRegistryPagesAreNotCached(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		relative, _ := a.ClientAs(t, auth.RoleVolunteer)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		resp, body := a.PostForm(t, relative, "/registry/new", regForm().Encode())
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("registration: %d\n%s", resp.StatusCode, body)
+		}
+		var id string
+		if err := a.DB.QueryRow(t.Context(), "SELECT CAST(MAX(id) AS TEXT) FROM registry_people").Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		bad := regForm()
+		bad.Set("phone", "12")
+		for _, try := range []struct {
+			c            *http.Client
+			method, path string
+			form         string
+		}{
+			{relative, "GET", "/registry/new", ""},
+			{relative, "POST", "/registry/new", bad.Encode()},
+			{relative, "GET", "/my/registry", ""},
+			{relative, "GET", "/my/registry/" + id, ""},
+			{relative, "POST", "/my/registry/" + id, bad.Encode() + "&version=1"},
+			{relative, "POST", "/my/registry/" + id + "/withdraw", ""},
+			{staff, "GET", "/coordination/registry", ""},
+			{staff, "GET", "/coordination/registry/new", ""},
+			{staff, "GET", "/coordination/registry/" + id, ""},
+			{staff, "POST", "/coordination/registry/" + id + "/renew", ""},
+		} {
+			var r *http.Response
+			if try.method == "GET" {
+				r, _ = a.Get(t, try.c, try.path)
+			} else {
+				r, _ = a.PostForm(t, try.c, try.path, try.form)
+			}
+			if r.StatusCode >= 500 || r.Header.Get("Cache-Control") != "private, no-store" {
+				t.Errorf("%s %s: %d, Cache-Control %q", try.method, try.path, r.StatusCode, r.Header.Get("Cache-Control"))
+			}
+		}
+	})
+}

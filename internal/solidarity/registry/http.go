@@ -46,8 +46,9 @@ func Register(r *web.Router, rn *web.Renderer, svc *Service, g Guards) {
 		"my":    rn.MustParse(templates, "templates/my.html"),
 		"list":  rn.MustParse(templates, "templates/list.html"),
 	}}
-	user := func(f http.HandlerFunc) http.Handler { return g.User(f) }
-	staff := func(f http.HandlerFunc) http.Handler { return g.Staff(f) }
+	// Every page but the explanation shows or takes a person's data.
+	user := func(f http.HandlerFunc) http.Handler { return g.User(noStore(f)) }
+	staff := func(f http.HandlerFunc) http.Handler { return g.Staff(noStore(f)) }
 
 	r.HandleFunc("GET /registry", h.about)
 	r.Handle("GET /registry/new", user(h.newPage(minePages)))
@@ -65,6 +66,15 @@ func Register(r *web.Router, rn *web.Renderer, svc *Service, g Guards) {
 	r.Handle("POST /coordination/registry/{id}", staff(h.update(staffPages)))
 	r.Handle("POST /coordination/registry/{id}/renew", staff(h.renew(staffPages)))
 	r.Handle("POST /coordination/registry/{id}/withdraw", staff(h.withdraw(staffPages)))
+}
+
+// noStore keeps a page out of shared caches and the browser's history
+// cache (a shared computer at a social centre), its refusals included.
+func noStore(f http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "private, no-store")
+		f(w, r)
+	}
 }
 
 // actor is the signed-in person as the service sees them.
