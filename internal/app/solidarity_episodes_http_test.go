@@ -349,3 +349,19 @@ func TestSolidarityWithdrawalReassigns(t *testing.T) {
 		}
 	})
 }
+
+// A page number far past the end of the escalations or the unmatched list
+// is an empty page, not a 500 (PostgreSQL refuses a negative OFFSET).
+func TestSolidarityEscalationsHugePage(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		for _, path := range []string{"/coordination/solidarity/escalations", "/coordination/solidarity/unmatched"} {
+			for _, page := range []string{"9223372036854775807", "184467440737095518", "1099511627776"} {
+				if resp, _ := a.Get(t, staff, path+"?page="+page); resp.StatusCode != http.StatusOK {
+					t.Errorf("%s page %s: %d", path, page, resp.StatusCode)
+				}
+			}
+		}
+	})
+}

@@ -2,6 +2,7 @@ package episodes
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -91,8 +92,12 @@ func (h *handlers) endEpisode(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/coordination/solidarity")
 }
 
-// pageSize is the rows of one page of escalations.
-const pageSize = 50
+// pageSize is the rows of one page of escalations; pages past maxPage
+// are read as maxPage (still empty), so that the offset never overflows.
+const (
+	pageSize = 50
+	maxPage  = math.MaxInt32 / pageSize
+)
 
 type waitingPage struct {
 	Unmatched bool
@@ -105,7 +110,7 @@ type waitingPage struct {
 func (h *handlers) waiting(unmatched bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-		offset := max(page-1, 0) * pageSize
+		offset := (min(max(page, 1), maxPage) - 1) * pageSize
 		rows, total, err := h.svc.Waiting(r.Context(), actor(r), unmatched, pageSize, offset)
 		if err != nil {
 			h.fail(w, r, err)
