@@ -191,7 +191,8 @@ func (in CallInput) validate() (CallInput, []FieldError) {
 // RecordCall records the outcome of a call by the assigned volunteer.
 // Reached people are due again after their level's interval; "needs help"
 // escalates at once and mails every coordinator; UnreachedAttempts calls
-// without answer within UnreachedWindow escalate as 'unreached'; a person
+// without answer within UnreachedWindow, none answered in between, escalate
+// as 'unreached'; a person
 // reached and fine closes an 'overdue' or 'unreached' escalation. The
 // assignment's row is locked and its version checked, so two submissions
 // of the same form record one call (the second gets ErrConflict).
@@ -294,15 +295,35 @@ func (s *Service) afterCall(ctx context.Context, tx *db.Tx, x Assignment, outcom
 	case OutcomeFine:
 		return resolveOpen(ctx, tx, []int64{x.ID}, []string{ReasonOverdue, ReasonUnreached}, ResolvedReached, 0, now)
 	case OutcomeNotReached:
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM solidarity_calls WHERE assignment_id = ? AND outcome = ? AND called_at > ?`,
-			x.ID, OutcomeNotReached, now.Add(-UnreachedWindow)).Scan(&n); err != nil {
+		n, err := unansweredInARow(ctx, tx, x.ID, now.Add(-UnreachedWindow))
+		if err != nil || n < UnreachedAttempts {
 			return err
 		}
-		if n >= UnreachedAttempts {
-			_, _, err := raise(ctx, tx, x, ReasonUnreached, now)
-			return err
-		}
+		_, _, err = raise(ctx, tx, x, ReasonUnreached, now)
+		return err
 	}
 	return nil
+}
+
+// unansweredInARow counts the calls without answer since the later of
+// since and the last answered call.
+func unansweredInARow(ctx context.Context, tx *db.Tx, assignmentID int64, since time.Time) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT outcome FROM solidarity_calls WHERE assignment_id = ? AND called_at > ?
+		ORDER BY called_at DESC, id DESC`, assignmentID, since)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var outcome string
+		if err := rows.Scan(&outcome); err != nil {
+			return 0, err
+		}
+		if outcome != OutcomeNotReached {
+			break
+		}
+		n++
+	}
+	return n, rows.Err()
 }

@@ -343,3 +343,29 @@ func (s *Service) mustPending(t *testing.T, userID int64) int {
 	}
 	return n
 }
+
+// An answer between unanswered calls starts the count again: not reached,
+// not reached, fine, not reached within 24 hours is not 'unreached'; two
+// more unanswered calls after the answer are.
+func TestUnreachedCountsOnlyCallsAfterTheLastAnswer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e, _, v, a := oneCall(t, d)
+		vol := Actor{UserID: v, Role: "volunteer"}
+		for i, o := range []string{OutcomeNotReached, OutcomeNotReached, OutcomeFine, OutcomeNotReached, OutcomeNotReached} {
+			e.advance(time.Hour)
+			if err := e.record(vol, a.ID, o, ""); err != nil {
+				t.Fatal(err)
+			}
+			if r := e.openEscalation(a.ID); r != "" {
+				t.Fatalf("after call %d (%s): escalated %q", i+1, o, r)
+			}
+		}
+		e.advance(time.Hour)
+		if err := e.record(vol, a.ID, OutcomeNotReached, ""); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.openEscalation(a.ID); r != ReasonUnreached {
+			t.Fatalf("three unanswered calls after the answer: %q", r)
+		}
+	})
+}

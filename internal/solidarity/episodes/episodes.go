@@ -165,7 +165,7 @@ var Outcomes = []string{OutcomeFine, OutcomeNeedsHelp, OutcomeNotReached}
 // Escalation reasons (solidarity_escalations.reason).
 const (
 	ReasonNeedsHelp = "needs_help" // a volunteer reached the person, who needs help
-	ReasonUnreached = "unreached"  // UnreachedAttempts calls without answer within UnreachedWindow
+	ReasonUnreached = "unreached"  // UnreachedAttempts calls in a row without answer within UnreachedWindow
 	ReasonOverdue   = "overdue"    // not called within the level's interval
 	ReasonUnmatched = "unmatched"  // no volunteer could take the person
 	ReasonWithdrawn = "withdrawn"  // their volunteer left and nobody could take over
@@ -197,8 +197,8 @@ const (
 
 // Rules of the part.
 const (
-	// UnreachedAttempts calls without answer within UnreachedWindow
-	// escalate a person.
+	// UnreachedAttempts calls without answer within UnreachedWindow, and
+	// since the last answered call, escalate a person.
 	UnreachedAttempts = 3
 	UnreachedWindow   = 24 * time.Hour
 	// MinHours and MaxHours bound the call interval of a level.
