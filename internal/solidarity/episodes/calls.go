@@ -236,7 +236,7 @@ func (s *Service) RecordCall(ctx context.Context, a Actor, id int64, in CallInpu
 			return err
 		}
 		if in.Outcome == OutcomeNeedsHelp {
-			escID, _, err := raise(ctx, tx, x, ReasonNeedsHelp, now)
+			escID, err := raise(ctx, tx, x, ReasonNeedsHelp, now)
 			if err != nil {
 				return err
 			}
@@ -299,7 +299,7 @@ func (s *Service) afterCall(ctx context.Context, tx *db.Tx, x Assignment, outcom
 		if err != nil || n < UnreachedAttempts {
 			return err
 		}
-		_, _, err = raise(ctx, tx, x, ReasonUnreached, now)
+		_, err = raise(ctx, tx, x, ReasonUnreached, now)
 		return err
 	}
 	return nil

@@ -16,30 +16,31 @@ import (
 // more urgent reason replaces a less urgent one on it.
 
 // raise opens an escalation for assignment a, or raises the reason of the
-// open one when reason is more urgent. It returns the open escalation and
-// whether it is new or changed.
-func raise(ctx context.Context, tx *db.Tx, a Assignment, reason string, now time.Time) (int64, bool, error) {
-	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO solidarity_escalations (assignment_id, episode_id, district_code, reason, raised_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`, a.ID, a.EpisodeID, a.District, reason, now).Scan(&id)
-	if err == nil {
-		return id, true, nil
+// open one when reason is more urgent, and returns the open escalation.
+func raise(ctx context.Context, tx *db.Tx, a Assignment, reason string, now time.Time) (int64, error) {
+	// The INSERT and the SELECT are two statements: on PostgreSQL the open
+	// escalation the INSERT ran into may be closed before the SELECT
+	// looks; then the INSERT is tried again.
+	for range 3 {
+		var id int64
+		err := tx.QueryRow(ctx, `INSERT INTO solidarity_escalations (assignment_id, episode_id, district_code, reason, raised_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`, a.ID, a.EpisodeID, a.District, reason, now).Scan(&id)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return id, err
+		}
+		var cur string
+		err = tx.QueryRow(ctx, "SELECT id, reason FROM solidarity_escalations WHERE assignment_id = ? AND resolved_at IS NULL",
+			a.ID).Scan(&id, &cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil || reasonRank[reason] <= reasonRank[cur] {
+			return id, err
+		}
+		_, err = tx.Exec(ctx, "UPDATE solidarity_escalations SET reason = ? WHERE id = ?", reason, id)
+		return id, err
 	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, false, err
-	}
-	// One is open already (perhaps raised by a concurrent check, which
-	// the conflict waited for).
-	var cur string
-	if err := tx.QueryRow(ctx, "SELECT id, reason FROM solidarity_escalations WHERE assignment_id = ? AND resolved_at IS NULL",
-		a.ID).Scan(&id, &cur); err != nil {
-		return 0, false, err
-	}
-	if reasonRank[reason] <= reasonRank[cur] {
-		return id, false, nil
-	}
-	_, err = tx.Exec(ctx, "UPDATE solidarity_escalations SET reason = ? WHERE id = ?", reason, id)
-	return id, err == nil, err
+	return 0, ErrBusy
 }
 
 // escalateUnmatched opens an escalation for every active person of the

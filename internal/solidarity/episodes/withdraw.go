@@ -145,7 +145,7 @@ func (s *Service) EraseVolunteer(ctx context.Context, tx *db.Tx, userID int64) e
 			WHERE id = ?`, UnmatchedVolunteerLeft, x.ID); err != nil {
 			return err
 		}
-		if _, _, err := raise(ctx, tx, x, ReasonWithdrawn, now); err != nil {
+		if _, err := raise(ctx, tx, x, ReasonWithdrawn, now); err != nil {
 			return err
 		}
 		if !slices.Contains(eps, x.EpisodeID) {
