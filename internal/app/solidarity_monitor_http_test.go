@@ -26,8 +26,9 @@ func monExec(t testing.TB, a *apptest.App, fn func(ctx context.Context, tx *db.T
 
 // monAppHeat writes an open heat episode over districts 4 and 11 (added
 // here: the app runs without demo data): in 4, one person fine and one
-// needing help with its escalation; in 11, one person not yet called and
-// overdue, left to City staff. It returns the episode and the assignment
+// needing help with its escalation; in 11, one person not yet called, left
+// to City staff, whose due time has passed (not "overdue": no volunteer
+// is late). It returns the episode and the assignment
 // of the person fine.
 func monAppHeat(t testing.TB, a *apptest.App) (episode, fine int64) {
 	t.Helper()
@@ -131,7 +132,7 @@ func TestMonitorLivePage(t *testing.T) {
 			`<script src="/static/js/solidarity-live.`, `aria-live="polite"`,
 			`href="/coordination/solidarity/escalations?episode=` + id + `"`,
 			`<tr data-district="4"><th scope="row">Hôtel-de-Ville`,
-			`<td class="num" data-k="needs_help">1</td>`, `<dd data-k="people">3</dd>`, `<dd data-k="overdue">1</dd>`,
+			`<td class="num" data-k="needs_help">1</td>`, `<dd data-k="people">3</dd>`, `<dd data-k="overdue">0</dd>`,
 			`<dd data-k="esc_total">1</dd>`, `<dd data-k="volunteers">1</dd>`, `<dd data-k="unmatched">1</dd>`,
 			`<th scope="col" class="num">Besoin d’aide</th>`, "Canicule",
 		} {

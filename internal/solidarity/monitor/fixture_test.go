@@ -135,11 +135,12 @@ func newFixture(t testing.TB, d *db.DB) fixture {
 	addEpisodeDistrict(t, d, f.Episode, "12", 3, h(-50), &removed)
 
 	assigned, later, past := h(-48), h(10), h(-1)
-	// District 4: fine; overdue and never called; unmatched; needs help;
-	// and one whose district left (inactive) but who was called.
+	// District 4: fine; overdue and never called; unmatched (City staff
+	// call them, so never "overdue", though their due time has passed);
+	// needs help; and one whose district left (inactive) but who was called.
 	f.A1 = addAssignment(t, d, f.Episode, assignment{"4", f.V1, true, 1, "fine", later, assigned})
 	f.A2 = addAssignment(t, d, f.Episode, assignment{"4", f.V1, true, 0, "", past, assigned})
-	a3 := addAssignment(t, d, f.Episode, assignment{"4", 0, true, 0, "", later, assigned})
+	a3 := addAssignment(t, d, f.Episode, assignment{"4", 0, true, 0, "", past, assigned})
 	f.A4 = addAssignment(t, d, f.Episode, assignment{"4", f.V2, true, 2, "needs_help", later, assigned})
 	a5 := addAssignment(t, d, f.Episode, assignment{"4", f.V2, false, 1, "fine", later, assigned})
 	// District 11: not reached three times and overdue; fine.

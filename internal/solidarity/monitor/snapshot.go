@@ -49,7 +49,7 @@ type Figures struct {
 	NeedsHelp  int `json:"needs_help"`
 	NotReached int `json:"not_reached"`
 	NotCalled  int `json:"not_called"`
-	Overdue    int `json:"overdue"` // next call due in the past
+	Overdue    int `json:"overdue"` // a volunteer's next call due in the past
 	// Volunteers have people assigned; Callers are those of them whose
 	// people were called in the last 24 hours (the assignments' last call,
 	// which their own calls set). Each counts once, so the total is not the

@@ -232,7 +232,7 @@ func (s *Store) LiveCounts(ctx context.Context, episodeID int64, now, callersSin
 		SUM(CASE WHEN last_outcome = 'needs_help' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN last_outcome = 'not_reached' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN last_outcome = '' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN next_due_at < ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN next_due_at < ? AND volunteer_id IS NOT NULL THEN 1 ELSE 0 END),
 		`+volunteerColumns(e)+` `+scope+` GROUP BY district_code ORDER BY district_code`,
 		append([]any{now, callersSince}, args...)...)
 	if err != nil {
