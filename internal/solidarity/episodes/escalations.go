@@ -43,24 +43,30 @@ func raise(ctx context.Context, tx *db.Tx, a Assignment, reason string, now time
 	return 0, ErrBusy
 }
 
-// escalateUnmatched opens an escalation for every active person of the
-// episode nobody calls and who has none open: 'withdrawn' when their
-// volunteer left, 'unmatched' otherwise. An open 'overdue' one is raised.
-func escalateUnmatched(ctx context.Context, tx *db.Tx, epID int64, now time.Time) error {
+// escalateUnmatched escalates these assignments, just left without a
+// volunteer: 'withdrawn' when their volunteer left, 'unmatched' otherwise.
+// An open 'overdue' escalation is raised to that reason; an escalation a
+// coordinator closed earlier is not reopened for people nothing changed for.
+func escalateUnmatched(ctx context.Context, tx *db.Tx, assignmentIDs []int64, now time.Time) error {
 	reason := "CASE WHEN a.unmatched_reason = '" + UnmatchedVolunteerLeft + "' THEN '" + ReasonWithdrawn + "' ELSE '" + ReasonUnmatched + "' END"
-	if _, err := tx.Exec(ctx, `INSERT INTO solidarity_escalations (assignment_id, episode_id, district_code, reason, raised_at)
-		SELECT a.id, a.episode_id, a.district_code, `+reason+`, ? FROM solidarity_assignments a
-		WHERE a.episode_id = ? AND a.active = 1 AND a.volunteer_id IS NULL AND a.person_id IS NOT NULL
-		AND NOT EXISTS (SELECT 1 FROM solidarity_escalations x WHERE x.assignment_id = a.id AND x.resolved_at IS NULL)
-		ON CONFLICT DO NOTHING`, now, epID); err != nil {
-		return err
+	for _, c := range chunks(assignmentIDs, insertChunk) {
+		in := idList(c)
+		// Raised before the INSERT, which then adds what is missing, even
+		// for an escalation closed in between.
+		if _, err := tx.Exec(ctx, `UPDATE solidarity_escalations SET reason = (SELECT `+reason+` FROM solidarity_assignments a
+			WHERE a.id = solidarity_escalations.assignment_id)
+			WHERE resolved_at IS NULL AND reason = ? AND assignment_id IN (`+in+`)`, ReasonOverdue); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO solidarity_escalations (assignment_id, episode_id, district_code, reason, raised_at)
+			SELECT a.id, a.episode_id, a.district_code, `+reason+`, ? FROM solidarity_assignments a
+			WHERE a.id IN (`+in+`) AND a.active = 1 AND a.volunteer_id IS NULL AND a.person_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM solidarity_escalations x WHERE x.assignment_id = a.id AND x.resolved_at IS NULL)
+			ON CONFLICT DO NOTHING`, now); err != nil {
+			return err
+		}
 	}
-	_, err := tx.Exec(ctx, `UPDATE solidarity_escalations SET reason = (SELECT `+reason+` FROM solidarity_assignments a
-		WHERE a.id = solidarity_escalations.assignment_id)
-		WHERE episode_id = ? AND resolved_at IS NULL AND reason = ? AND assignment_id IN
-		(SELECT id FROM solidarity_assignments WHERE episode_id = ? AND active = 1 AND volunteer_id IS NULL)`,
-		epID, ReasonOverdue, epID)
-	return err
+	return nil
 }
 
 // resolveOpen closes the open escalations of these assignments whose

@@ -577,7 +577,7 @@ func (s *Service) applyDecisions(ctx context.Context, tx *db.Tx, epID int64, haz
 	iv map[int]time.Duration, mp matchPlan, now time.Time) (assigned, unmatched int, err error) {
 	var fresh []decision
 	newIDs := map[int64]int64{} // person -> new row id
-	var matchedRows []int64
+	var matchedRows, unmatchedRows []int64
 	for _, d := range mp.decisions {
 		if d.volunteer != 0 {
 			assigned++
@@ -599,6 +599,8 @@ func (s *Service) applyDecisions(ctx context.Context, tx *db.Tx, epID int64, haz
 		}
 		if d.volunteer != 0 {
 			matchedRows = append(matchedRows, d.row.id)
+		} else {
+			unmatchedRows = append(unmatchedRows, d.row.id)
 		}
 	}
 	for start := 0; start < len(fresh); start += insertChunk {
@@ -627,10 +629,13 @@ func (s *Service) applyDecisions(ctx context.Context, tx *db.Tx, epID int64, haz
 			return 0, 0, err
 		}
 	}
-	if unmatched > 0 {
-		if err := escalateUnmatched(ctx, tx, epID, now); err != nil {
-			return 0, 0, err
+	for _, d := range fresh {
+		if d.volunteer == 0 {
+			unmatchedRows = append(unmatchedRows, newIDs[d.person])
 		}
+	}
+	if err := escalateUnmatched(ctx, tx, unmatchedRows, now); err != nil {
+		return 0, 0, err
 	}
 	if err := resolveOpen(ctx, tx, matchedRows, []string{ReasonUnmatched, ReasonWithdrawn, ReasonOverdue}, ResolvedReassigned, 0, now); err != nil {
 		return 0, 0, err

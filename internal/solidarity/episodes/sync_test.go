@@ -329,3 +329,30 @@ func TestEndedByCoordinatorHoldsUntilLevelsChange(t *testing.T) {
 		}
 	})
 }
+
+// An 'unmatched' escalation a coordinator closed as handled (City staff
+// call the person) stays closed when a later Sync leaves someone else
+// unmatched: only the people just decided are escalated.
+func TestHandledUnmatchedEscalationStaysClosed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		p := e.person("75111", 48.86, 2.38)
+		e.alerts.set(alerts.Heat, "75111", 3)
+		e.sync(alerts.Heat)
+		a := e.assignmentOf(p)
+		esc := e.escalationOf(a.ID)
+		if errs, err := e.svc.CloseEscalation(ctx, e.coord, esc, "City staff call her daily"); err != nil || len(errs) > 0 {
+			t.Fatal(errs, err)
+		}
+		e.advance(time.Hour)
+		other := e.person("75111", 48.861, 2.381)
+		e.sync(alerts.Heat)
+		if r := e.openEscalation(a.ID); r != "" {
+			t.Fatalf("the handled escalation came back as %q", r)
+		}
+		if r := e.openEscalation(e.assignmentOf(other).ID); r != ReasonUnmatched {
+			t.Fatalf("the newcomer: %q", r)
+		}
+	})
+}
