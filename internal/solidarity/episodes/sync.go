@@ -144,12 +144,13 @@ func episodeRows(ctx context.Context, q querier, episodeID int64) ([]rowState, e
 	return out, rows.Err()
 }
 
-// lastPairs gives, per person, their volunteer in the last ended episode
-// (of either hazard: the person knows that volunteer's voice).
+// lastPairs gives, per person, their volunteer in the latest ended episode
+// that included them (of either hazard: the person knows that volunteer's
+// voice); nobody when they had none there.
 func lastPairs(ctx context.Context, q querier) (map[int64]int64, error) {
-	rows, err := q.Query(ctx, `SELECT person_id, volunteer_id FROM solidarity_assignments
-		WHERE episode_id = (SELECT id FROM solidarity_episodes WHERE ended_at IS NOT NULL ORDER BY ended_at DESC, id DESC LIMIT 1)
-		AND person_id IS NOT NULL AND volunteer_id IS NOT NULL`)
+	rows, err := q.Query(ctx, `SELECT a.person_id, COALESCE(a.volunteer_id, 0) FROM solidarity_assignments a
+		JOIN solidarity_episodes e ON e.id = a.episode_id
+		WHERE e.ended_at IS NOT NULL AND a.person_id IS NOT NULL ORDER BY e.ended_at, e.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +161,7 @@ func lastPairs(ctx context.Context, q querier) (map[int64]int64, error) {
 		if err := rows.Scan(&p, &v); err != nil {
 			return nil, err
 		}
-		out[p] = v
+		out[p] = v // a later episode's replaces an earlier one's
 	}
 	return out, rows.Err()
 }

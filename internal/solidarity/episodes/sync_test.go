@@ -356,3 +356,31 @@ func TestHandledUnmatchedEscalationStaysClosed(t *testing.T) {
 		}
 	})
 }
+
+// A person keeps their volunteer of the latest ended episode that included
+// them, even when another episode (a flood elsewhere) ended since.
+func TestPreviousPairsSurviveAnotherEpisode(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		p := e.person("75111", 48.8600, 2.3800)
+		first := e.member(1, []string{"75111"}, 48.8700, 2.3800) // about 1.1 km away
+		e.person("75113", 48.828, 2.362)
+		e.member(1, []string{"75113"}, 48.828, 2.362)
+		for _, step := range []struct {
+			hazard   alerts.Hazard
+			district string
+			level    alerts.Level
+		}{{alerts.Heat, "75111", 3}, {alerts.Heat, "75111", 1}, {alerts.Flood, "75113", 3}, {alerts.Flood, "75113", 1}} {
+			e.advance(time.Hour)
+			e.alerts.set(step.hazard, step.district, step.level)
+			e.sync(step.hazard)
+		}
+		e.member(1, []string{"75111"}, 48.8601, 2.3801) // a closer newcomer
+		e.advance(time.Hour)
+		e.alerts.set(alerts.Heat, "75111", 3)
+		e.sync(alerts.Heat)
+		if a := e.assignmentOf(p); a.VolunteerID != first || !a.Kept {
+			t.Fatalf("after a flood episode elsewhere: %+v, last time %d", a, first)
+		}
+	})
+}
