@@ -21,6 +21,7 @@ func solidarityRegistryRoutes(t *testing.T, a *apptest.App) []routeCase {
 		{"POST /my/registry/{id}/renew", "/my/registry/999999/renew", signedIn, 403, 404, false},
 		{"POST /my/registry/{id}/withdraw", "/my/registry/999999/withdraw", signedIn, 403, 404, false},
 		{"GET /coordination/registry", "/coordination/registry", coordinators, 303, 200, false},
+		{"POST /coordination/registry", "/coordination/registry", coordinators, 403, 200, false},
 		{"GET /coordination/registry/new", "/coordination/registry/new", coordinators, 303, 200, false},
 		{"POST /coordination/registry/new", "/coordination/registry/new", coordinators, 403, 422, false},
 		{"GET /coordination/registry/{id}", "/coordination/registry/999999", coordinators, 303, 404, false},

@@ -1,8 +1,10 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 	"climatevolunteers/internal/audit"
 	"climatevolunteers/internal/auth"
 	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/solidarity/registry"
 )
 
 // regForm is a registration by a relative, consent given.
@@ -101,17 +104,33 @@ func TestRegistryPagesJourney(t *testing.T) {
 			t.Errorf("a volunteer opened the coordinators' registry: %d", resp.StatusCode)
 		}
 
-		// Coordinators find the entry by phone; each entry shown is an audited read.
+		// Coordinators find the entry by phone, sent in a POST so that the
+		// number is in no URL, the result's links included; each entry shown
+		// is an audited read.
+		if _, body := a.Get(t, staff, "/coordination/registry"); !strings.Contains(body, `<form method="post" action="/coordination/registry"`) {
+			t.Error("the phone search is not a POST form")
+		}
 		reads := countAudit(t, a, audit.ActionRegistryRead)
-		resp, body = a.Get(t, staff, "/coordination/registry?phone="+url.QueryEscape("+33 1 99 00 42 42"))
-		if resp.StatusCode != 200 || !strings.Contains(body, "Odette Marchal") || !strings.Contains(body, "/coordination/registry/"+id) {
+		resp, body = a.PostForm(t, staff, "/coordination/registry", url.Values{"phone": {"+33 1 99 00 42 42"}, "district": {"11"}}.Encode())
+		if resp.StatusCode != 200 || !strings.Contains(body, "Odette Marchal") || !strings.Contains(body, `href="/coordination/registry/`+id+`"`) {
 			t.Fatalf("phone search: %d", resp.StatusCode)
 		}
 		if n := countAudit(t, a, audit.ActionRegistryRead) - reads; n != 1 {
 			t.Errorf("%d reads audited for one entry shown", n)
 		}
-		if resp, body := a.Get(t, staff, "/coordination/registry?phone=abc"); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#field-phone"`) {
+		for _, link := range regexp.MustCompile(`(?:href|action)="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+			for _, leak := range []string{"phone", "4242", "42+42", "42%2042"} {
+				if strings.Contains(link[1], leak) {
+					t.Errorf("the number in a link of the result: %s", link[1])
+				}
+			}
+		}
+		if resp, body := a.PostForm(t, staff, "/coordination/registry", "phone=abc"); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#field-phone"`) {
 			t.Errorf("bad phone search: %d", resp.StatusCode)
+		}
+		// A number in the URL searches nothing.
+		if _, body := a.Get(t, staff, "/coordination/registry?phone=0199004299"); !strings.Contains(body, "Odette Marchal") {
+			t.Error("a phone in the URL filtered the list")
 		}
 
 		// The coordinator edits; the relative's form, opened before, is stale: 409 with the input kept.
@@ -212,4 +231,23 @@ func TestRegistryPagesAreNotCached(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A phone search shows one page and says when there is more.
+func TestRegistryPhoneSearchOnOnePage(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{Demo: true})
+	staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+	f := regForm()
+	f.Del("relation")
+	for i := range registry.PerPage + 1 {
+		f.Set("name", fmt.Sprintf("Résident %d", i)) // a care home's switchboard
+		if resp, body := a.PostForm(t, staff, "/coordination/registry/new", f.Encode()); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("registration %d: %d\n%s", i, resp.StatusCode, body)
+		}
+	}
+	resp, body := a.PostForm(t, staff, "/coordination/registry", "phone=0199004242")
+	if resp.StatusCode != 200 || strings.Count(body, `<th scope="row"><a href="/coordination/registry/`) != registry.PerPage ||
+		!strings.Contains(body, "Seules les 50 premières") || strings.Contains(body, `rel="next"`) {
+		t.Errorf("phone search with more than a page: %d\n%s", resp.StatusCode, body)
+	}
 }

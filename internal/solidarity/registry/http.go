@@ -60,6 +60,7 @@ func Register(r *web.Router, rn *web.Renderer, svc *Service, g Guards) {
 	r.Handle("POST /my/registry/{id}/withdraw", user(h.withdraw(minePages)))
 
 	r.Handle("GET /coordination/registry", staff(h.list))
+	r.Handle("POST /coordination/registry", staff(h.list)) // a phone search
 	r.Handle("GET /coordination/registry/new", staff(h.newPage(staffPages)))
 	r.Handle("POST /coordination/registry/new", staff(h.create(staffPages)))
 	r.Handle("GET /coordination/registry/{id}", staff(h.show(staffPages)))

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -19,22 +20,38 @@ type listData struct {
 	Statuses      []Status
 	Filtered      bool
 	Pages         web.Pagination
+	More          bool // a phone search found more than one page
 	Now           time.Time
 }
 
+// list shows the coordinators' registry. District, status and page come in
+// the URL (GET, and the page links); a phone number only in a POST body, so
+// that it stays out of URLs, logs and the result's links. A phone search
+// shows one page, since links could not carry the number: its few matches
+// (people sharing a line) fit, and district and status narrow it further.
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	q.Del("phone") // a number in a URL searches nothing
 	f := web.NewForm(q)
+	if r.Method == http.MethodPost {
+		var err error
+		if f, err = web.ParseForm(r); err != nil {
+			h.rn.Error(w, r, http.StatusBadRequest, err)
+			return
+		}
+	}
 	ds, names, err := h.districtNames(r)
 	if err != nil {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	page, _ := strconv.Atoi(f.Get("page"))
+	flt := Filter{District: f.Get("district"), Status: f.Get("status"), Phone: f.Get("phone")}
+	if flt.Phone == "" {
+		flt.Page, _ = strconv.Atoi(f.Get("page"))
+	}
 	d := listData{Districts: ds, DistrictNames: names, Statuses: Statuses, Now: h.svc.now(),
-		Filtered: f.Get("district") != "" || f.Get("status") != "" || f.Get("phone") != ""}
-	res, errs, err := h.svc.List(r.Context(), actor(r), Filter{District: f.Get("district"), Status: f.Get("status"),
-		Phone: f.Get("phone"), Page: page})
+		Filtered: flt.District != "" || flt.Status != "" || flt.Phone != ""}
+	res, errs, err := h.svc.List(r.Context(), actor(r), flt)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -49,6 +66,16 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 	for _, e := range res.Entries {
 		d.Phones[e.ID] = NationalPhone(e.Card.Phone)
 	}
-	d.Pages = web.Paginate("/coordination/registry", q, res.Offset, PerPage, res.Total)
+	if flt.Phone != "" {
+		d.More = res.Total > len(res.Entries)
+	} else {
+		links := url.Values{}
+		for _, k := range []string{"district", "status"} {
+			if v := f.Get(k); v != "" {
+				links.Set(k, v)
+			}
+		}
+		d.Pages = web.Paginate("/coordination/registry", links, res.Offset, PerPage, res.Total)
+	}
 	h.rn.Render(w, r, status, h.views["list"], web.Page{Title: h.rn.T(r, "registry.staff.title"), Form: f, Data: d})
 }
