@@ -26,13 +26,14 @@ type notice struct {
 }
 
 // noticeSet gathers notices by volunteer; the batch is named after the
-// first assignment, so that a replayed change queues nothing twice.
+// first assignment and its version once given, so that a replayed change
+// queues nothing twice and a person given again is told again.
 type noticeSet map[int64]*notice
 
-func (ns noticeSet) add(volunteer, assignmentID int64) {
+func (ns noticeSet) add(volunteer, assignmentID int64, version int) {
 	n, ok := ns[volunteer]
 	if !ok {
-		ns[volunteer] = &notice{volunteer: volunteer, count: 1, batch: fmt.Sprintf("a%d", assignmentID)}
+		ns[volunteer] = &notice{volunteer: volunteer, count: 1, batch: fmt.Sprintf("a%dv%d", assignmentID, version)}
 		return
 	}
 	n.count++

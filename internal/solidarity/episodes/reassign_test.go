@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"climatevolunteers/internal/alerts"
 	"climatevolunteers/internal/audit"
@@ -227,6 +228,34 @@ func TestEraseVolunteer(t *testing.T) {
 		e.sync(alerts.Heat)
 		if got := e.rowsByID(a.ID); got.VolunteerID != other || e.openEscalation(a.ID) != "" {
 			t.Fatalf("after the next Sync: %+v", got)
+		}
+	})
+}
+
+// A volunteer who leaves twice, having been given the same person again
+// in between, is reported to coordinators twice.
+func TestWithdrawingAgainIsReportedAgain(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e, p, v, a := oneCall(t, d)
+		ctx := context.Background()
+		member := e.net.members[0]
+		for round := 1; round <= 2; round++ {
+			e.net.drop(v)
+			if err := e.svc.VolunteerWithdrew(ctx, v); err != nil {
+				t.Fatal(err)
+			}
+			if n := e.mailsTo("coord@example.org"); n != round {
+				t.Fatalf("round %d: %d mails to the coordinator", round, n)
+			}
+			// They come back and are given the person again.
+			e.net.mu.Lock()
+			e.net.members = append(e.net.members, member)
+			e.net.mu.Unlock()
+			e.advance(time.Hour)
+			e.sync(alerts.Heat)
+			if got := e.assignmentOf(p); got.ID != a.ID || got.VolunteerID != v {
+				t.Fatalf("round %d, back: %+v", round, got)
+			}
 		}
 	})
 }

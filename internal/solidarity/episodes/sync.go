@@ -646,11 +646,11 @@ func (s *Service) applyDecisions(ctx context.Context, tx *db.Tx, epID int64, haz
 		if d.volunteer == 0 {
 			continue
 		}
-		id := d.row.id
+		id, version := d.row.id, d.row.version+1 // as the UPDATE left it
 		if id == 0 {
-			id = newIDs[d.person]
+			id, version = newIDs[d.person], 1
 		}
-		ns.add(d.volunteer, id)
+		ns.add(d.volunteer, id, version)
 	}
 	_, err = s.enqueueCallNotices(ctx, tx, epID, hazard, ns.sorted(), mp.notices)
 	return assigned, unmatched, err

@@ -3,6 +3,7 @@ package episodes
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -381,6 +382,46 @@ func TestPreviousPairsSurviveAnotherEpisode(t *testing.T) {
 		e.sync(alerts.Heat)
 		if a := e.assignmentOf(p); a.VolunteerID != first || !a.Kept {
 			t.Fatalf("after a flood episode elsewhere: %+v, last time %d", a, first)
+		}
+	})
+}
+
+// mailsTo counts the mails queued for an address.
+func (e *env) mailsTo(address string) int {
+	e.t.Helper()
+	n := 0
+	for _, j := range e.jobs() {
+		if m, ok := j.Email(); ok && m.To == address {
+			n++
+		}
+	}
+	return n
+}
+
+// A district that leaves the alert and comes back gives its people back
+// to their volunteers on the same rows: the volunteers are told again.
+func TestVolunteerGivenAPersonAgainIsTold(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e, p, v, a := oneCall(t, d)
+		e.person("75113", 48.828, 2.362)
+		e.member(2, []string{"75113"}, 48.828, 2.362)
+		e.alerts.set(alerts.Heat, "75113", 3) // keeps the episode open
+		e.sync(alerts.Heat)
+		to := fmt.Sprintf("v%d@example.org", v)
+		if n := e.mailsTo(to); n != 1 {
+			t.Fatalf("%d mails after the activation", n)
+		}
+		e.advance(time.Hour)
+		e.alerts.set(alerts.Heat, "75111", 2)
+		e.sync(alerts.Heat)
+		e.advance(24 * time.Hour)
+		e.alerts.set(alerts.Heat, "75111", 3)
+		e.sync(alerts.Heat)
+		if got := e.assignmentOf(p); got.ID != a.ID || !got.Active || got.VolunteerID != v {
+			t.Fatalf("back in the alert: %+v", got)
+		}
+		if n := e.mailsTo(to); n != 2 {
+			t.Fatalf("%d mails after the person came back, want 2", n)
 		}
 	})
 }

@@ -114,7 +114,7 @@ func (s *Service) withdraw(ctx context.Context, userID int64) error {
 			eps = append(eps, ep)
 		}
 		if moved+left > 0 {
-			if err := s.mailStaff(ctx, tx, staff, "volunteer_left", fmt.Sprintf("solidarity-withdrew:%d:%d", userID, rows[0].ID),
+			if err := s.mailStaff(ctx, tx, staff, "volunteer_left", fmt.Sprintf("solidarity-withdrew:%d:%dv%d", userID, rows[0].ID, rows[0].Version),
 				staffMail{Moved: moved, Left: left, Link: s.BaseURL + "/coordination/solidarity/escalations"}); err != nil {
 				return err
 			}
@@ -152,7 +152,7 @@ func (s *Service) EraseVolunteer(ctx context.Context, tx *db.Tx, userID int64) e
 			eps = append(eps, x.EpisodeID)
 		}
 	}
-	if err := s.mailStaff(ctx, tx, staff, "volunteer_left", fmt.Sprintf("solidarity-erased:%d", rows[0].ID),
+	if err := s.mailStaff(ctx, tx, staff, "volunteer_left", fmt.Sprintf("solidarity-erased:%dv%d", rows[0].ID, rows[0].Version),
 		staffMail{Left: len(rows), Link: s.BaseURL + "/coordination/solidarity/escalations"}); err != nil {
 		return err
 	}
