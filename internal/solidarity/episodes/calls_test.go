@@ -369,3 +369,54 @@ func TestUnreachedCountsOnlyCallsAfterTheLastAnswer(t *testing.T) {
 		}
 	})
 }
+
+// A shorter interval (a raised level, or a coordinator's change) counts
+// from the last answered call, or from the assignment when none was, never
+// from a later unanswered call: it does not push the deadline later.
+func TestShorterIntervalCountsFromTheLastAnswer(t *testing.T) {
+	raise := func(e *env) {
+		e.alerts.set(alerts.Heat, "75111", 4)
+		e.sync(alerts.Heat)
+	}
+	set := func(e *env) {
+		if errs, err := e.svc.SetIntervals(context.Background(), e.coord, IntervalsInput{
+			Hours: map[int]string{3: "36", 4: "24"}, Was: map[int]int{3: 48, 4: 24}}); err != nil || len(errs) > 0 {
+			e.t.Fatal(errs, err)
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		answer  bool // a call reaches the person first
+		shorten func(e *env)
+		want    time.Duration // from the answer, or the assignment
+	}{
+		{"level raised", true, raise, 24 * time.Hour},
+		{"level raised, never answered", false, raise, 24 * time.Hour},
+		{"interval set", true, set, 36 * time.Hour},
+		{"interval set, never answered", false, set, 36 * time.Hour},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dbtest.Each(t, func(t *testing.T, d *db.DB) {
+				e, _, v, a := oneCall(t, d)
+				vol := Actor{UserID: v, Role: "volunteer"}
+				e.advance(10 * time.Hour)
+				answered := a.AssignedAt
+				if c.answer {
+					if err := e.record(vol, a.ID, OutcomeFine, ""); err != nil {
+						t.Fatal(err)
+					}
+					answered = e.now()
+				}
+				e.advance(30 * time.Hour)
+				if err := e.record(vol, a.ID, OutcomeNotReached, ""); err != nil {
+					t.Fatal(err)
+				}
+				e.advance(time.Hour)
+				c.shorten(e)
+				if got := e.rowsByID(a.ID).NextDueAt; !got.Equal(answered.Add(c.want)) {
+					t.Fatalf("next call due %v after the answer, want %v", got.Sub(answered), c.want)
+				}
+			})
+		})
+	}
+}

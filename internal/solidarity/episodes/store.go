@@ -253,39 +253,43 @@ func usedCapacity(ctx context.Context, q querier) (map[int64]int, error) {
 }
 
 // rescheduleDistrict sets the next call due of the district's active
-// assignments from their last answer (or assignment) and the interval.
+// assignments at every after their last answered call, or after they were
+// assigned when that is later (an unanswered call does not move it).
 func rescheduleDistrict(ctx context.Context, tx *db.Tx, episodeID int64, district string, every time.Duration) error {
-	// Timestamps are read as columns, not through COALESCE: SQLite types an
-	// expression's result by value, and would give text.
-	rows, err := tx.Query(ctx, `SELECT id, last_call_at, assigned_at FROM solidarity_assignments
-		WHERE episode_id = ? AND district_code = ? AND active = 1`, episodeID, district)
+	// Timestamps are read as columns, not through MAX or COALESCE: SQLite
+	// types an expression's result by value, and would give text.
+	rows, err := tx.Query(ctx, `SELECT a.id, a.assigned_at, c.called_at FROM solidarity_assignments a
+		LEFT JOIN solidarity_calls c ON c.assignment_id = a.id AND c.outcome <> ?
+		WHERE a.episode_id = ? AND a.district_code = ? AND a.active = 1 ORDER BY a.id`, OutcomeNotReached, episodeID, district)
 	if err != nil {
 		return err
 	}
-	type due struct {
-		id   int64
-		from time.Time
-	}
-	var all []due
+	var ids []int64
+	from := map[int64]time.Time{}
 	for rows.Next() {
-		var d due
-		var last sql.NullTime
-		if err := rows.Scan(&d.id, &last, &d.from); err != nil {
+		var id int64
+		var assigned time.Time
+		var answered sql.NullTime
+		if err := rows.Scan(&id, &assigned, &answered); err != nil {
 			rows.Close()
 			return err
 		}
-		if last.Valid {
-			d.from = last.Time
+		if _, seen := from[id]; !seen {
+			ids = append(ids, id)
 		}
-		all = append(all, d)
+		for _, t := range []time.Time{assigned, answered.Time} {
+			if t.After(from[id]) {
+				from[id] = t
+			}
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, d := range all {
+	for _, id := range ids {
 		if _, err := tx.Exec(ctx, "UPDATE solidarity_assignments SET next_due_at = ? WHERE id = ?",
-			d.from.UTC().Add(every), d.id); err != nil {
+			from[id].UTC().Add(every), id); err != nil {
 			return err
 		}
 	}
