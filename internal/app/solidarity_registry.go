@@ -8,7 +8,7 @@ import (
 // wireRegistry builds the solidarity registry part and registers its pages.
 func wireRegistry(d *solidarityDeps) error {
 	svc, err := registry.NewService(registry.Deps{DB: d.db, Keys: d.keys, Districts: d.districts,
-		People: d.volunteers.Store(), BaseURL: d.cfg.PublicURL(), Notify: d.notify, Log: d.log})
+		People: d.volunteers.Store(), Staff: staffContacts{auth.NewStore(d.db)}, BaseURL: d.cfg.PublicURL(), Notify: d.notify, Log: d.log})
 	if err != nil {
 		return err
 	}

@@ -63,20 +63,39 @@ func TestRegistryPagesJourney(t *testing.T) {
 		}
 
 		resp, body = a.PostForm(t, relative, "/registry/new", regForm().Encode())
-		if resp.StatusCode != http.StatusSeeOther {
-			t.Fatalf("registration: %d\n%s", resp.StatusCode, body)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my/registry" {
+			t.Fatalf("registration: %d to %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
 		}
-		path := resp.Header.Get("Location")
-		if !strings.HasPrefix(path, "/my/registry/") {
-			t.Fatalf("redirected to %q", path)
+		resp, body = a.Get(t, relative, "/my/registry")
+		m := regexp.MustCompile(`href="(/my/registry/(\d+))"`).FindStringSubmatch(body)
+		if resp.StatusCode != 200 || !strings.Contains(body, "Odette Marchal") || m == nil {
+			t.Fatalf("own list: %d\n%s", resp.StatusCode, body)
 		}
-		id := strings.TrimPrefix(path, "/my/registry/")
+		path, id := m[1], m[2]
 		resp, body = a.Get(t, relative, path)
 		if resp.StatusCode != 200 || !strings.Contains(body, "Odette Marchal") || !strings.Contains(body, "01 99 00 42 42") {
 			t.Fatalf("own entry: %d", resp.StatusCode)
 		}
-		if resp, body := a.Get(t, relative, "/my/registry"); resp.StatusCode != 200 || !strings.Contains(body, "Odette Marchal") {
-			t.Errorf("own list: %d", resp.StatusCode)
+
+		// Registering someone already registered gets the same answer: the
+		// form tells nobody who is on the registry. Nothing is added.
+		entries := func() (n int) {
+			a.DB.QueryRow(t.Context(), "SELECT COUNT(*) FROM registry_people").Scan(&n)
+			return n
+		}
+		before := entries()
+		again := regForm()
+		again.Set("relation", "social_worker")
+		if resp, body := a.PostForm(t, stranger, "/registry/new", again.Encode()); resp.StatusCode != http.StatusSeeOther ||
+			resp.Header.Get("Location") != "/my/registry" {
+			t.Fatalf("registration of a registered person: %d to %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
+		}
+		if n := entries(); n != before {
+			t.Errorf("%d entries after a duplicate, %d before", n, before)
+		}
+		var mailed int
+		if err := a.DB.QueryRow(t.Context(), "SELECT COUNT(*) FROM outbox_jobs WHERE idempotency_key LIKE 'registry-duplicate:"+id+":%'").Scan(&mailed); err != nil || mailed == 0 {
+			t.Errorf("coordinators not mailed about the duplicate: %d %v", mailed, err)
 		}
 
 		// Another account: 404 on every door of the registrant's pages, 403 on the coordinators'.

@@ -52,6 +52,12 @@ func (h *handlers) create(p pages) http.HandlerFunc {
 			return
 		}
 		h.rn.SetFlash(w, "success", "flash.registry_created")
+		if p.sc == ScopeMine {
+			// The same answer whether the person was new or already
+			// registered (id 0): the form tells nobody who is registered.
+			web.Redirect(w, r, p.base)
+			return
+		}
 		web.Redirect(w, r, p.base+"/"+strconv.FormatInt(id, 10))
 	}
 }

@@ -32,12 +32,19 @@ type People interface {
 	Contacts(ctx context.Context, userIDs []int64) ([]volunteers.Contact, error)
 }
 
+// Staff lists the active coordinators and administrators, mailed when the
+// public form meets a person already registered.
+type Staff interface {
+	Coordinators(ctx context.Context) ([]volunteers.Contact, error)
+}
+
 // Deps are what the registry needs from the rest of the platform.
 type Deps struct {
 	DB        *db.DB
 	Keys      *sealed.Keyring
 	Districts Districts
 	People    People
+	Staff     Staff // may be nil: duplicates are then only audited
 	BaseURL   string
 	Notify    func() // wakes the outbox worker after a commit; may be nil
 	Log       *slog.Logger
@@ -201,6 +208,11 @@ func isUniqueViolation(err error) bool {
 // Create registers a person. From ScopeMine any account registers (with a
 // relation); from ScopeStaff a coordinator registers on the phone. Consent
 // must be given: the box ticked, its version and time recorded.
+//
+// A person already registered is refused to coordinators (errDuplicate).
+// The public form must not tell an account who is registered: there the
+// duplicate is accepted like a new entry (id 0, nothing added), audited
+// against the existing entry and mailed to coordinators.
 func (s *Service) Create(ctx context.Context, a Actor, sc Scope, in Input) (int64, []FieldError, error) {
 	if !mayRegister(a, sc) {
 		return 0, nil, ErrForbidden
@@ -224,10 +236,9 @@ func (s *Service) Create(ctx context.Context, a Actor, sc Scope, in Input) (int6
 	}
 	now := s.now()
 	identity := s.Keys.Blind("registry.identity", identityKey(v.card))
-	var id int64
-	var dup bool
-	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if dup, err = identityTaken(ctx, tx, identity, 0); err != nil || dup {
+	var id, existing int64
+	create := func(tx *db.Tx) error {
+		if existing, err = identityOwner(ctx, tx, identity, 0); err != nil || existing > 0 {
 			return err
 		}
 		id, err = insertRow(ctx, tx, newRow{district: v.district, languages: strings.Join(v.languages, ","),
@@ -246,11 +257,68 @@ func (s *Service) Create(ctx context.Context, a Actor, sc Scope, in Input) (int6
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, Action: audit.ActionRegistryCreated,
 			TargetType: "registry_person", TargetID: strconv.FormatInt(id, 10),
 			Detail: fmt.Sprintf("registered as %s, consent v%d, district %s", v.relation, ConsentVersion, v.district)})
-	})
-	if dup || isUniqueViolation(err) {
-		return 0, errDuplicate, nil
 	}
-	return id, nil, err
+	err = s.DB.Tx(ctx, create)
+	if isUniqueViolation(err) { // the same person was registered meanwhile: now a duplicate
+		err = s.DB.Tx(ctx, create)
+	}
+	switch {
+	case err != nil:
+		return 0, nil, err
+	case existing > 0 && sc == ScopeStaff:
+		return 0, errDuplicate, nil
+	case existing > 0:
+		return 0, nil, s.quietDuplicate(ctx, a, existing, v.relation)
+	}
+	return id, nil, nil
+}
+
+// duplicateMail fills templates/mail/duplicate.*: the existing entry's
+// number and link, nothing of the person.
+type duplicateMail struct {
+	Name string // the coordinator's
+	ID   int64
+	Link string
+}
+
+// quietDuplicate records a public registration of someone already
+// registered: an audit row against the existing entry (the account is the
+// actor) and a mail to each coordinator, once per account and entry.
+func (s *Service) quietDuplicate(ctx context.Context, a Actor, existing int64, relation string) error {
+	var staff []volunteers.Contact
+	if s.Staff != nil {
+		var err error
+		if staff, err = s.Staff.Coordinators(ctx); err != nil {
+			return err
+		}
+	}
+	target := strconv.FormatInt(existing, 10)
+	var jobs []outbox.Job
+	for _, c := range staff {
+		if c.Email == "" {
+			continue
+		}
+		m, err := s.mails.Render("duplicate", c.Lang, duplicateMail{Name: c.Name, ID: existing,
+			Link: s.BaseURL + "/coordination/registry/" + target})
+		if err != nil {
+			return err
+		}
+		m.To = c.Email
+		jobs = append(jobs, outbox.Job{Kind: outbox.KindEmail, Payload: m,
+			Key: fmt.Sprintf("registry-duplicate:%d:%d:%d", existing, a.UserID, c.UserID)})
+	}
+	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		n, err := outbox.EnqueueMany(ctx, tx, jobs)
+		if err != nil {
+			return err
+		}
+		if n > 0 && s.Notify != nil {
+			tx.AfterCommit(s.Notify)
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, Action: audit.ActionRegistryCreated,
+			TargetType: "registry_person", TargetID: target,
+			Detail: "duplicate from the public form (as " + relation + "): no entry added, the account was not told, coordinators mailed"})
+	})
 }
 
 // Get opens one entry for a page, auditing the read.
@@ -307,7 +375,7 @@ func (s *Service) Update(ctx context.Context, a Actor, sc Scope, id int64, in In
 	}
 	now := s.now()
 	identity := s.Keys.Blind("registry.identity", identityKey(v.card))
-	var dup bool
+	var other int64 // an entry of the same person
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		r, err := getRowTx(ctx, tx, id)
 		if err != nil {
@@ -319,7 +387,7 @@ func (s *Service) Update(ctx context.Context, a Actor, sc Scope, id int64, in In
 		if r.Version != v.version {
 			return ErrConflict
 		}
-		if dup, err = identityTaken(ctx, tx, identity, id); err != nil || dup {
+		if other, err = identityOwner(ctx, tx, identity, id); err != nil || other > 0 {
 			return err
 		}
 		card, pt, err := s.sealEntry(id, v.card, pointFor(v, p))
@@ -334,7 +402,7 @@ func (s *Service) Update(ctx context.Context, a Actor, sc Scope, id int64, in In
 			TargetType: "registry_person", TargetID: strconv.FormatInt(id, 10),
 			Detail: fmt.Sprintf("version %d -> %d", v.version, v.version+1)})
 	})
-	if dup || isUniqueViolation(err) {
+	if other > 0 || isUniqueViolation(err) {
 		return errDuplicate, nil
 	}
 	return nil, s.denied(ctx, a, id, "update", err)

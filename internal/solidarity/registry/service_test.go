@@ -12,7 +12,9 @@ import (
 	"climatevolunteers/internal/audit"
 	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/db/dbtest"
+	"climatevolunteers/internal/outbox"
 	"climatevolunteers/internal/sealed"
+	"climatevolunteers/internal/volunteers"
 )
 
 func TestCreateSealsEveryPersonalField(t *testing.T) {
@@ -112,12 +114,14 @@ func TestCreateRefusals(t *testing.T) {
 			t.Errorf("%d entries stored from refused forms", n)
 		}
 
-		// The same person twice is refused; someone else on the same line is not.
+		// The same person twice is refused to a coordinator (the public form
+		// accepts it quietly: TestPublicDuplicateIsQuiet); someone else on the
+		// same line is not.
 		e.create(t, a, ScopeMine, person(3))
 		dup := person(3)
 		dup.Name = "  marie-thérèse   LEFEBVRE 3 "
 		dup.Phone = "+33 1 99 00 00 03"
-		if _, errs, err := e.svc.Create(ctx, a, ScopeMine, dup); err != nil || !hasField(errs, "name", "registry.error.duplicate") {
+		if _, errs, err := e.svc.Create(ctx, e.user(t, "coordinator"), ScopeStaff, dup); err != nil || !hasField(errs, "name", "registry.error.duplicate") {
 			t.Errorf("duplicate: %v %v", errs, err)
 		}
 		spouse := person(3)
@@ -435,6 +439,56 @@ func TestListHugePage(t *testing.T) {
 			p, errs, err := e.svc.List(context.Background(), coord, Filter{Page: page})
 			if err != nil || len(errs) > 0 || len(p.Entries) != 0 || p.Total != 1 || p.Offset < PerPage {
 				t.Errorf("page %d: %d entries of %d from %d, %v %v", page, len(p.Entries), p.Total, p.Offset, errs, err)
+			}
+		}
+	})
+}
+
+// fakeStaff answers Coordinators with two coordinators, one without email.
+type fakeStaff struct{}
+
+func (fakeStaff) Coordinators(context.Context) ([]volunteers.Contact, error) {
+	return []volunteers.Contact{{UserID: 900, Name: "Coordinatrice", Email: "coord@example.org", Lang: "fr"},
+		{UserID: 901, Name: "Sans adresse", Lang: "en"}}, nil
+}
+
+// The public form does not tell an account whether someone is registered:
+// a duplicate is accepted like a new entry, nothing is added, the attempt is
+// audited against the existing entry and coordinators are mailed.
+func TestPublicDuplicateIsQuiet(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.svc.Staff = fakeStaff{}
+		ctx := context.Background()
+		first, prober := e.user(t, "volunteer"), e.user(t, "volunteer")
+		id := e.create(t, first, ScopeMine, person(3))
+		dup := person(3)
+		dup.Name = "Marie-Thérèse LEFEBVRE 3"
+		dup.Relation = RelationSocialWorker
+		for range 2 {
+			got, errs, err := e.svc.Create(ctx, prober, ScopeMine, dup)
+			if err != nil || len(errs) > 0 || got != 0 {
+				t.Fatalf("public duplicate: id %d, %v %v", got, errs, err)
+			}
+		}
+		if n := e.count(t, "SELECT COUNT(*) FROM registry_people"); n != 1 {
+			t.Errorf("%d entries after a duplicate", n)
+		}
+		if n := e.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = ? AND actor_id = ? AND target_id = ? AND detail LIKE '%duplicate%'",
+			audit.ActionRegistryCreated, prober.UserID, strconv.FormatInt(id, 10)); n != 2 {
+			t.Errorf("%d duplicate attempts audited, want 2", n)
+		}
+		jobs, err := outbox.List(ctx, d, "", 10, 0)
+		if err != nil || len(jobs) != 1 {
+			t.Fatalf("%d mails to coordinators, want 1 (one coordinator has no address, the second attempt is the same): %v", len(jobs), err)
+		}
+		m, _ := jobs[0].Email()
+		if m.To != "coord@example.org" || !strings.Contains(m.Text, "https://example.org/coordination/registry/"+strconv.FormatInt(id, 10)) {
+			t.Errorf("mail to %s:\n%s", m.To, m.Text)
+		}
+		for _, personal := range []string{"Lefebvre", "LEFEBVRE", "Cascades", "01 99", "+33", "Infirmière"} {
+			if strings.Contains(m.Subject+m.Text, personal) {
+				t.Errorf("%q in the coordinators' mail", personal)
 			}
 		}
 	})

@@ -93,11 +93,12 @@ func collectRows(rows *sql.Rows) ([]row, error) {
 	return out, rows.Err()
 }
 
-// identityTaken reports whether another entry than id has this identity.
-func identityTaken(ctx context.Context, tx *db.Tx, identity string, id int64) (bool, error) {
-	var n int
-	err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM registry_people WHERE identity_blind = ? AND id <> ?", identity, id).Scan(&n)
-	return n > 0, err
+// identityOwner gives the entry other than id with this identity, 0 when
+// there is none.
+func identityOwner(ctx context.Context, tx *db.Tx, identity string, id int64) (int64, error) {
+	var other int64
+	err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM registry_people WHERE identity_blind = ? AND id <> ?", identity, id).Scan(&other)
+	return other, err
 }
 
 // newRow is what an INSERT writes in clear.
