@@ -157,14 +157,11 @@ func (s *Service) Reassign(ctx context.Context, a Actor, escalationID, volunteer
 			full = true
 			return nil
 		}
+		// The call clock goes on: due when it was, or now if that has passed.
 		now := s.now()
-		iv, err := intervals(ctx, tx)
-		if err != nil {
-			return err
-		}
 		if _, err := tx.Exec(ctx, `UPDATE solidarity_assignments SET volunteer_id = ?, unmatched_reason = '', kept = 0, meters = ?,
-			assigned_at = ?, next_due_at = ?, version = version + 1 WHERE id = ?`,
-			volunteer, chosen.Meters, now, now.Add(interval(iv, cur.Level)), cur.ID); err != nil {
+			next_due_at = ?, version = version + 1 WHERE id = ?`,
+			volunteer, chosen.Meters, later(cur.NextDueAt, now), cur.ID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "UPDATE solidarity_escalations SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?",

@@ -63,13 +63,18 @@ func TestReassign(t *testing.T) {
 		if _, err := e.svc.Reassign(ctx, Actor{UserID: v, Role: "volunteer"}, esc, near); !errors.Is(err, ErrForbidden) {
 			t.Fatalf("a volunteer reassigned: %v", err)
 		}
-		before := len(e.jobs())
+		before, was := len(e.jobs()), e.rowsByID(a.ID)
+		e.advance(time.Hour)
 		if errs, err := e.svc.Reassign(ctx, e.coord, esc, near); err != nil || len(errs) > 0 {
 			t.Fatalf("reassign: %+v %v", errs, err)
 		}
 		moved := e.rowsByID(a.ID)
 		if moved.VolunteerID != near || moved.LastOutcome != OutcomeNeedsHelp || e.openEscalation(a.ID) != "" {
 			t.Fatalf("after reassigning: %+v, escalation %q", moved, e.openEscalation(a.ID))
+		}
+		// The call clock goes on: the next call is due when it was.
+		if !moved.NextDueAt.Equal(was.NextDueAt) || !moved.AssignedAt.Equal(was.AssignedAt) {
+			t.Fatalf("next call due %v, was %v; assigned %v, was %v", moved.NextDueAt, was.NextDueAt, moved.AssignedAt, was.AssignedAt)
 		}
 		var resolution string
 		var by int64
@@ -156,7 +161,8 @@ func TestVolunteerWithdrew(t *testing.T) {
 		}
 		other := e.member(1, []string{"75111"}, 48.87, 2.38) // room for one, French only
 		e.net.drop(leaving)
-		before := len(e.jobs())
+		before, due := len(e.jobs()), e.assignmentOf(p1).NextDueAt
+		e.advance(time.Hour)
 		if err := e.svc.VolunteerWithdrew(ctx, leaving); err != nil {
 			t.Fatal(err)
 		}
@@ -177,6 +183,9 @@ func TestVolunteerWithdrew(t *testing.T) {
 		}
 		if len(moved) != 1 || len(left) != 2 || moved[0].PersonID == p3 {
 			t.Fatalf("moved %d, left %d", len(moved), len(left))
+		}
+		if !moved[0].NextDueAt.Equal(due) {
+			t.Fatalf("moved: next call due %v, was %v", moved[0].NextDueAt, due)
 		}
 		var toOther, toStaff int
 		for _, j := range e.jobs()[before:] {
@@ -256,6 +265,29 @@ func TestWithdrawingAgainIsReportedAgain(t *testing.T) {
 			if got := e.assignmentOf(p); got.ID != a.ID || got.VolunteerID != v {
 				t.Fatalf("round %d, back: %+v", round, got)
 			}
+		}
+	})
+}
+
+// A person moved while overdue is due at once for their new volunteer,
+// not an interval later.
+func TestOverduePersonMovedIsDueNow(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e, _, v, a := oneCall(t, d)
+		ctx := context.Background()
+		if err := e.record(Actor{UserID: v, Role: "volunteer"}, a.ID, OutcomeFine, ""); err != nil {
+			t.Fatal(err)
+		}
+		e.advance(49 * time.Hour)
+		if n, err := e.svc.CheckOverdue(ctx, e.now()); err != nil || n != 1 {
+			t.Fatalf("overdue: %d %v", n, err)
+		}
+		other := e.member(2, []string{"75111"}, 48.862, 2.382)
+		if errs, err := e.svc.Reassign(ctx, e.coord, e.escalationOf(a.ID), other); err != nil || len(errs) > 0 {
+			t.Fatal(errs, err)
+		}
+		if got := e.rowsByID(a.ID); !got.Due(e.now()) || !got.NextDueAt.Equal(e.now()) || e.svc.mustPending(t, other) != 1 {
+			t.Fatalf("moved while overdue: next call due %v from now", got.NextDueAt.Sub(e.now()))
 		}
 	})
 }

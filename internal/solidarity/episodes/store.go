@@ -60,7 +60,7 @@ type Assignment struct {
 	LastOutcome     string
 	LastCallAt      *time.Time
 	NextDueAt       time.Time
-	AssignedAt      time.Time
+	AssignedAt      time.Time // when the person came into the episode's calls (or back); a move keeps it
 	Version         int
 }
 
@@ -294,6 +294,14 @@ func rescheduleDistrict(ctx context.Context, tx *db.Tx, episodeID int64, distric
 		}
 	}
 	return nil
+}
+
+// later is the later of two times.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // idList writes ids for an IN list: they are numbers, so they go in the

@@ -124,11 +124,12 @@ type rowState struct {
 	district              string
 	active                bool
 	version               int
+	due                   time.Time // next call due
 }
 
 func episodeRows(ctx context.Context, q querier, episodeID int64) ([]rowState, error) {
-	rows, err := q.Query(ctx, `SELECT id, COALESCE(person_id, 0), COALESCE(volunteer_id, 0), district_code, active, version
-		FROM solidarity_assignments WHERE episode_id = ?`, episodeID)
+	rows, err := q.Query(ctx, `SELECT id, COALESCE(person_id, 0), COALESCE(volunteer_id, 0), district_code, active, version,
+		next_due_at FROM solidarity_assignments WHERE episode_id = ?`, episodeID)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ func episodeRows(ctx context.Context, q querier, episodeID int64) ([]rowState, e
 	var out []rowState
 	for rows.Next() {
 		var r rowState
-		if err := rows.Scan(&r.id, &r.person, &r.volunteer, &r.district, &r.active, &r.version); err != nil {
+		if err := rows.Scan(&r.id, &r.person, &r.volunteer, &r.district, &r.active, &r.version, &r.due); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -571,9 +572,12 @@ func checkCapacity(ctx context.Context, tx *db.Tx, mp matchPlan) error {
 const insertChunk = 500
 
 // applyDecisions writes matching's decisions: new rows in multi-row
-// INSERTs, existing rows updated if unchanged since the plan. Unmatched
-// people are escalated, people now matched have their waiting escalation
-// resolved, and the volunteers given people are told.
+// INSERTs, existing rows updated if unchanged since the plan. A person
+// moved from one volunteer (or from City staff) to another keeps their
+// call clock: the next call is due when it was, or now if that has passed;
+// a person back in the alert starts afresh. Unmatched people are
+// escalated, people now matched have their waiting escalation resolved,
+// and the volunteers given people are told.
 func (s *Service) applyDecisions(ctx context.Context, tx *db.Tx, epID int64, hazard alerts.Hazard, levels map[string]int,
 	iv map[int]time.Duration, mp matchPlan, now time.Time) (assigned, unmatched int, err error) {
 	var fresh []decision
@@ -589,9 +593,14 @@ func (s *Service) applyDecisions(ctx context.Context, tx *db.Tx, epID int64, haz
 			fresh = append(fresh, d)
 			continue
 		}
+		next := now.Add(interval(iv, levels[d.district]))
+		if d.row.active {
+			next = later(d.row.due, now)
+		}
 		res, err := tx.Exec(ctx, `UPDATE solidarity_assignments SET volunteer_id = ?, unmatched_reason = ?, kept = ?, meters = ?,
-			district_code = ?, active = 1, next_due_at = ?, assigned_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-			nullID(d.volunteer), d.reason, boolInt(d.kept), d.meters, d.district, now.Add(interval(iv, levels[d.district])), now, d.row.id, d.row.version)
+			district_code = ?, next_due_at = ?, assigned_at = CASE WHEN active = 1 THEN assigned_at ELSE ? END, active = 1,
+			version = version + 1 WHERE id = ? AND version = ?`,
+			nullID(d.volunteer), d.reason, boolInt(d.kept), d.meters, d.district, next, now, d.row.id, d.row.version)
 		if err != nil {
 			return 0, 0, err
 		}

@@ -62,7 +62,8 @@ func (s *Service) withdraw(ctx context.Context, userID int64) error {
 		p := people[i]
 		cands = append(cands, candidate{
 			Person: matching.Person{ID: p.ID, Lat: p.Lat, Lon: p.Lon, Languages: p.Languages, District: x.District},
-			row:    rowState{id: x.ID, person: x.PersonID, volunteer: x.VolunteerID, district: x.District, active: true, version: x.Version},
+			row: rowState{id: x.ID, person: x.PersonID, volunteer: x.VolunteerID, district: x.District, active: true,
+				version: x.Version, due: x.NextDueAt},
 		})
 	}
 	mp, err := s.planPairs(ctx, cands, map[int64]bool{userID: true}, false, UnmatchedVolunteerLeft)
