@@ -291,3 +291,34 @@ func TestOverduePersonMovedIsDueNow(t *testing.T) {
 		}
 	})
 }
+
+// A volunteer calling the same person in a heat and a flood episode
+// leaves: the person goes to one new volunteer in both, counted once
+// against their capacity.
+func TestWithdrawalWithAPersonInTwoEpisodes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		p := e.person("75111", 48.86, 2.38)
+		v := e.member(2, []string{"75111"}, 48.861, 2.381)
+		for _, h := range []alerts.Hazard{alerts.Heat, alerts.Flood} {
+			e.alerts.set(h, "75111", 3)
+			e.sync(h)
+		}
+		if rows := e.rows(); len(rows) != 2 || rows[0].VolunteerID != v || rows[1].VolunteerID != v {
+			t.Fatalf("setup: %+v", rows)
+		}
+		w := e.member(1, []string{"75111"}, 48.87, 2.39)
+		e.net.drop(v)
+		if err := e.svc.VolunteerWithdrew(context.Background(), v); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range e.rows() {
+			if r.PersonID != p || r.VolunteerID != w || !r.Active {
+				t.Fatalf("after the withdrawal: %+v", r)
+			}
+		}
+		if used, err := usedCapacity(context.Background(), d); err != nil || used[w] != 1 {
+			t.Fatalf("room used: %v %v", used, err)
+		}
+	})
+}

@@ -231,9 +231,9 @@ func interval(iv map[int]time.Duration, level int) time.Duration {
 }
 
 // usedCapacity counts, per volunteer, the people they call in every open
-// episode.
+// episode: a person they call in a heat and a flood episode counts once.
 func usedCapacity(ctx context.Context, q querier) (map[int64]int, error) {
-	rows, err := q.Query(ctx, `SELECT a.volunteer_id, COUNT(*) FROM solidarity_assignments a
+	rows, err := q.Query(ctx, `SELECT a.volunteer_id, COUNT(DISTINCT a.person_id) FROM solidarity_assignments a
 		JOIN solidarity_episodes e ON e.id = a.episode_id
 		WHERE a.active = 1 AND a.volunteer_id IS NOT NULL AND e.ended_at IS NULL GROUP BY a.volunteer_id`)
 	if err != nil {

@@ -384,13 +384,15 @@ func (s *Service) planPairs(ctx context.Context, cands []candidate, exclude map[
 				Languages: m.Languages, Districts: m.Districts})
 		}
 	}
-	byID := make(map[int64]candidate, len(cands))
+	// A person may have a row in a heat and a flood episode (a
+	// withdrawal moves both): they are matched once, to one volunteer.
+	byID := make(map[int64][]candidate, len(cands))
 	var people []matching.Person
 	for _, c := range cands {
-		byID[c.ID] = c
-		if validPoint(c.Lat, c.Lon) {
+		if len(byID[c.ID]) == 0 && validPoint(c.Lat, c.Lon) {
 			people = append(people, c.Person)
 		}
+		byID[c.ID] = append(byID[c.ID], c)
 	}
 	res, err := matching.Match(people, vols, matching.Options{KeepBonusMeters: keepBonusMeters})
 	if err != nil {
@@ -398,10 +400,11 @@ func (s *Service) planPairs(ctx context.Context, cands []candidate, exclude map[
 	}
 	matched := map[int64]bool{}
 	for _, pr := range res.Pairs {
-		c := byID[pr.PersonID]
-		matched[c.ID] = true
-		mp.decisions = append(mp.decisions, decision{person: c.ID, district: c.District, row: c.row,
-			volunteer: pr.VolunteerID, kept: pr.Kept, meters: pr.Meters})
+		matched[pr.PersonID] = true
+		for _, c := range byID[pr.PersonID] {
+			mp.decisions = append(mp.decisions, decision{person: c.ID, district: c.District, row: c.row,
+				volunteer: pr.VolunteerID, kept: pr.Kept, meters: pr.Meters})
+		}
 	}
 	reasons := map[int64]string{}
 	for _, u := range res.Unmatched {
@@ -544,11 +547,13 @@ func (s *Service) applyDistricts(ctx context.Context, tx *db.Tx, epID int64, p *
 
 // checkCapacity makes sure, under the lock, that no volunteer is given
 // more people than they can call: another change may have used their room
-// since the plan was made.
+// since the plan was made. A person given in two episodes counts once.
 func checkCapacity(ctx context.Context, tx *db.Tx, mp matchPlan) error {
 	adds := map[int64]int{}
+	seen := map[[2]int64]bool{}
 	for _, d := range mp.decisions {
-		if d.volunteer != 0 {
+		if k := [2]int64{d.volunteer, d.person}; d.volunteer != 0 && !seen[k] {
+			seen[k] = true
 			adds[d.volunteer]++
 		}
 	}
