@@ -365,3 +365,50 @@ func TestSolidarityEscalationsHugePage(t *testing.T) {
 		}
 	})
 }
+
+// A volunteer no longer available in the network whose people were not
+// handed over yet (the withdrawal's hook did not run): "my calls" explains
+// and shows nobody, the card is a 404, and the next Sync hands the person
+// to another member.
+func TestSolidarityFormerMemberSeesNobody(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		epiNoDemoRegistry(t, a)
+		relative, _ := a.ClientAs(t, auth.RoleVolunteer)
+		epiRegister(t, a, relative, "Odette Marchal", "01 99 00 42 42")
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		leaving, leavingID := a.ClientAs(t, auth.RoleVolunteer)
+		staying, _ := a.ClientAs(t, auth.RoleVolunteer)
+		epiJoin(t, a, leaving, "Alix Premier", "1", "48.8591", "2.3801", nil)
+		epiJoin(t, a, staying, "Bea Second", "1", "48.8700", "2.3900", nil)
+		if resp, body := setAlert(t, a, staff, url.Values{"hazard": {"heat"}, "level": {"3"}, "scope": {"districts"},
+			"district": {"11"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("alert: %d\n%s", resp.StatusCode, body)
+		}
+		_, body := a.Get(t, leaving, "/my/calls")
+		m := epiCallLink.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("the nearest member was not given the person\n%s", body)
+		}
+		if _, err := a.DB.Exec(t.Context(), "UPDATE solidarity_members SET withdrawn_at = ? WHERE user_id = ?", db.Now(), leavingID); err != nil {
+			t.Fatal(err)
+		}
+		if resp, body := a.Get(t, leaving, "/my/calls"); resp.StatusCode != 200 || strings.Contains(body, "Odette") ||
+			!strings.Contains(body, "Vous n’êtes plus membre disponible du réseau") {
+			t.Fatalf("my calls of a former member: %d\n%s", resp.StatusCode, body)
+		}
+		if r, _ := a.Get(t, leaving, "/my/calls/"+m[1]); r.StatusCode != 404 {
+			t.Fatalf("the former member's card: %d", r.StatusCode)
+		}
+		if epiAudits(t, a, audit.ActionSolidarityAccessDenied, m[1], leavingID) != 1 {
+			t.Fatal("the refusal is not audited")
+		}
+		if resp, body := setAlert(t, a, staff, url.Values{"hazard": {"heat"}, "level": {"4"}, "scope": {"districts"},
+			"district": {"11"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("alert: %d\n%s", resp.StatusCode, body)
+		}
+		if r, body := a.Get(t, staying, "/my/calls/"+m[1]); r.StatusCode != 200 || !strings.Contains(body, "Odette Marchal") {
+			t.Fatalf("the other member after the next Sync: %d", r.StatusCode)
+		}
+	})
+}

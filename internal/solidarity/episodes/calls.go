@@ -50,11 +50,16 @@ func (s *Service) PendingCalls(ctx context.Context, userID int64) (int, error) {
 }
 
 // MyCalls lists the user's people in open episodes, those to call first
-// first, with their cards (an audited read) and nearest cool places.
+// first, with their cards (an audited read) and nearest cool places. A
+// user who is no longer an available member of the network gets
+// ErrNotMember and nothing: their people are being handed to others.
 func (s *Service) MyCalls(ctx context.Context, a Actor) ([]CallCard, error) {
 	as, err := collectAssignments(ctx, s.DB, callableWhere+" ORDER BY a.next_due_at, a.id", a.UserID)
 	if err != nil || len(as) == 0 {
 		return nil, err
+	}
+	if ok, err := s.isMember(ctx, a.UserID); err != nil || !ok {
+		return nil, cmpErr(err, ErrNotMember)
 	}
 	byEpisode := map[int64][]int64{}
 	for _, x := range as {
@@ -129,7 +134,8 @@ func (s *Service) OpenCall(ctx context.Context, a Actor, id int64) (CallCard, []
 	return cc, calls, err
 }
 
-// callable reads an assignment for its volunteer, or refuses (audited).
+// callable reads an assignment for its volunteer, or refuses (audited);
+// the volunteer must still be an available member of the network.
 func (s *Service) callable(ctx context.Context, a Actor, id int64) (Assignment, error) {
 	x, err := getAssignment(ctx, s.DB, id, false)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -138,7 +144,17 @@ func (s *Service) callable(ctx context.Context, a Actor, id int64) (Assignment, 
 	if why := refusal(x, err == nil, a.UserID); why != "" {
 		return x, s.deny(ctx, a, id, why)
 	}
-	return x, nil
+	ok, err := s.isMember(ctx, a.UserID)
+	if err == nil && !ok {
+		err = s.deny(ctx, a, id, "no longer an available member")
+	}
+	return x, err
+}
+
+// isMember reports whether the user is an available member of the network.
+func (s *Service) isMember(ctx context.Context, userID int64) (bool, error) {
+	ms, err := s.Network.Available(ctx)
+	return slices.ContainsFunc(ms, func(m solidarity.Member) bool { return m.UserID == userID }), err
 }
 
 // calls lists an assignment's calls, latest first.

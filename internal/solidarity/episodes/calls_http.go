@@ -37,17 +37,18 @@ func (s *scriptFor) add(h alerts.Hazard) {
 }
 
 type callsPage struct {
-	Items  []callItem
-	Script scriptFor
+	Items     []callItem
+	Script    scriptFor
+	NotMember bool // no longer an available member: nothing shown
 }
 
 func (h *handlers) myCalls(w http.ResponseWriter, r *http.Request) {
 	cards, err := h.svc.MyCalls(r.Context(), actor(r))
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNotMember) {
 		h.fail(w, r, err)
 		return
 	}
-	d := callsPage{}
+	d := callsPage{NotMember: err != nil}
 	for _, c := range cards {
 		d.Items = append(d.Items, newCallItem(c))
 		d.Script.add(c.Hazard)

@@ -420,3 +420,32 @@ func TestShorterIntervalCountsFromTheLastAnswer(t *testing.T) {
 		})
 	}
 }
+
+// A volunteer who is no longer an available member sees none of their
+// people, even before a Sync hands them over: the list explains, a card
+// is a 404 and an audit entry.
+func TestFormerMemberSeesNoCards(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e, _, v, a := oneCall(t, d)
+		ctx := context.Background()
+		vol := Actor{UserID: v, Role: "volunteer"}
+		e.net.drop(v)
+		reads := len(e.reg.reads)
+		if cards, err := e.svc.MyCalls(ctx, vol); !errors.Is(err, ErrNotMember) || len(cards) != 0 {
+			t.Fatalf("my calls: %d cards, %v", len(cards), err)
+		}
+		if _, _, err := e.svc.OpenCall(ctx, vol, a.ID); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("opening: %v", err)
+		}
+		if _, err := e.svc.RecordCall(ctx, vol, a.ID, CallInput{Outcome: OutcomeFine, Version: a.Version}); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("recording: %v", err)
+		}
+		if len(e.reg.reads) != reads || e.count("SELECT COUNT(*) FROM solidarity_calls") != 0 {
+			t.Fatal("a card was read or a call recorded")
+		}
+		if n := e.count("SELECT COUNT(*) FROM audit_log WHERE action = ? AND target_id = ? AND detail = ?",
+			audit.ActionSolidarityAccessDenied, fmt.Sprint(a.ID), "no longer an available member"); n != 2 {
+			t.Fatalf("%d refusals audited", n)
+		}
+	})
+}

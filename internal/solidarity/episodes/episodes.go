@@ -222,6 +222,9 @@ var (
 	ErrNotFound = errors.New("episodes: not found")
 	// ErrConflict: it changed since the form was read (409).
 	ErrConflict = errors.New("episodes: changed since it was read")
+	// ErrNotMember: the volunteer is no longer an available member of the
+	// network, so their people are not shown to them.
+	ErrNotMember = errors.New("episodes: no longer an available member of the network")
 	// ErrBusy: the episode kept changing while an activation was planned.
 	ErrBusy = errors.New("episodes: too many concurrent changes, try again")
 	// errStale: a plan made outside the transaction no longer holds.

@@ -79,12 +79,20 @@ func (f *fakeRegistry) remove(id int64) {
 type fakeNetwork struct {
 	mu      sync.Mutex
 	members []solidarity.Member
+	// then, when set, runs once after the next Available has read the
+	// members: what changes while its caller plans.
+	then func()
 }
 
 func (f *fakeNetwork) Available(context.Context) ([]solidarity.Member, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.members), nil
+	out, then := slices.Clone(f.members), f.then
+	f.then = nil
+	f.mu.Unlock()
+	if then != nil {
+		then()
+	}
+	return out, nil
 }
 
 func (f *fakeNetwork) drop(userID int64) {

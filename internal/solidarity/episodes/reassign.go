@@ -44,23 +44,18 @@ func (s *Service) suggest(ctx context.Context, asg Assignment) ([]Suggestion, er
 		return nil, nil // no longer registered: nobody to reassign
 	}
 	person := people[i]
-	members, err := s.Network.Available(ctx)
-	if err != nil {
-		return nil, err
-	}
-	used, err := usedCapacity(ctx, s.DB)
+	rm, err := s.readRoom(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
 	var out []Suggestion
-	for _, m := range members {
-		c := min(m.Capacity, matching.MaxCapacity)
-		spare := c - used[m.UserID]
+	for _, m := range rm.members {
+		spare := rm.spare[m.UserID]
 		if m.UserID == asg.VolunteerID || spare <= 0 || !slices.Contains(m.Districts, asg.District) ||
 			!speaksOne(m.Languages, person.Languages) || !validPoint(m.Lat, m.Lon) {
 			continue
 		}
-		out = append(out, Suggestion{UserID: m.UserID, Spare: spare, Capacity: c,
+		out = append(out, Suggestion{UserID: m.UserID, Spare: spare, Capacity: min(m.Capacity, matching.MaxCapacity),
 			Meters: matching.DistanceMeters(person.Lat, person.Lon, m.Lat, m.Lon)})
 	}
 	slices.SortFunc(out, func(a, b Suggestion) int {
@@ -133,7 +128,7 @@ func (s *Service) Reassign(ctx context.Context, a Actor, escalationID, volunteer
 	if err != nil {
 		return nil, err
 	}
-	var full bool
+	var refused *FieldError
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if err := lockAssignments(ctx, tx); err != nil {
 			return err
@@ -149,12 +144,17 @@ func (s *Service) Reassign(ctx context.Context, a Actor, escalationID, volunteer
 		if cur.Version != asg.Version || resolved.Valid || !cur.EpisodeOpen {
 			return ErrConflict
 		}
-		used, err := usedCapacity(ctx, tx)
+		// Under the lock, the volunteer is still a member with room left.
+		rm, err := s.readRoom(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if used[volunteer] >= chosen.Capacity {
-			full = true
+		switch spare, ok := rm.spare[volunteer]; {
+		case !ok:
+			refused = &FieldError{Field: "volunteer", Key: "episodes.error.volunteer_choice"}
+			return nil
+		case spare <= 0:
+			refused = &FieldError{Field: "volunteer", Key: "episodes.error.volunteer_full"}
 			return nil
 		}
 		// The call clock goes on: due when it was, or now if that has passed.
@@ -177,8 +177,8 @@ func (s *Service) Reassign(ctx context.Context, a Actor, escalationID, volunteer
 			TargetType: "solidarity_assignment", TargetID: fmt.Sprint(cur.ID),
 			Detail: fmt.Sprintf("escalation %d (%s): volunteer %d -> %d", x.ID, x.Reason, cur.VolunteerID, volunteer)})
 	})
-	if full {
-		return []FieldError{{Field: "volunteer", Key: "episodes.error.volunteer_full"}}, nil
+	if refused != nil {
+		return []FieldError{*refused}, nil
 	}
 	return nil, err
 }

@@ -322,3 +322,110 @@ func TestWithdrawalWithAPersonInTwoEpisodes(t *testing.T) {
 		}
 	})
 }
+
+// A volunteer no longer in the network (their withdrawal's hook failed, or
+// their account was suspended) loses their people at the next Sync: to
+// another member, or to nobody ('withdrawn'), and coordinators are mailed.
+func TestSyncHandsOverThePeopleOfVolunteersWhoLeft(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e, p, v, a := oneCall(t, d)
+		w := e.member(2, []string{"75111"}, 48.862, 2.382)
+		e.net.drop(v)
+		e.advance(time.Hour)
+		e.sync(alerts.Heat)
+		got := e.assignmentOf(p)
+		if got.VolunteerID != w || !got.NextDueAt.Equal(a.NextDueAt) {
+			t.Fatalf("after the Sync: %+v", got)
+		}
+		if n := e.mailsTo(fmt.Sprintf("v%d@example.org", w)); n != 1 {
+			t.Fatalf("%d mails to the new volunteer", n)
+		}
+		if n := e.mailsTo("coord@example.org"); n != 1 {
+			t.Fatalf("%d mails to the coordinator", n)
+		}
+		// Nobody left to take them: City staff, and coordinators told again.
+		e.net.drop(w)
+		e.advance(time.Hour)
+		e.sync(alerts.Heat)
+		got = e.assignmentOf(p)
+		if got.VolunteerID != 0 || got.UnmatchedReason != UnmatchedVolunteerLeft || e.openEscalation(a.ID) != ReasonWithdrawn {
+			t.Fatalf("nobody to take over: %+v, escalation %q", got, e.openEscalation(a.ID))
+		}
+		if n := e.mailsTo("coord@example.org"); n != 2 {
+			t.Fatalf("%d mails to the coordinator", n)
+		}
+		e.sync(alerts.Heat)
+		if n := e.mailsTo("coord@example.org"); n != 2 {
+			t.Fatalf("a Sync with nothing new mailed the coordinator: %d mails", n)
+		}
+	})
+}
+
+// A member who leaves while a Sync plans is not given anyone: membership
+// is read again under the lock.
+func TestSyncRechecksMembershipBeforeItCommits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		p := e.person("75111", 48.86, 2.38)
+		v := e.member(2, []string{"75111"}, 48.861, 2.381)
+		e.net.then = func() { e.net.drop(v) } // leaves once the plan has read the members
+		e.alerts.set(alerts.Heat, "75111", 3)
+		e.sync(alerts.Heat)
+		if got := e.assignmentOf(p); got.VolunteerID != 0 {
+			t.Fatalf("given to a volunteer who left during the Sync: %+v", got)
+		}
+	})
+}
+
+// A Sync that gave people to a volunteer just before they left committed
+// while the withdrawal planned: the withdrawal reads their people again
+// under the lock and hands over those too.
+func TestWithdrawalRereadsThePeopleUnderTheLock(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e, p1, v, _ := oneCall(t, d)
+		p2 := e.person("75111", 48.87, 2.39)
+		e.member(1, []string{"75111"}, 48.87, 2.39) // takes p2
+		e.sync(alerts.Heat)
+		late := e.assignmentOf(p2)
+		if late.VolunteerID == v {
+			t.Fatal("setup: p2 went to v")
+		}
+		e.member(2, []string{"75111"}, 48.865, 2.385) // room for both
+		e.net.drop(v)
+		e.net.then = func() { // the late Sync's commit, as the withdrawal plans
+			if _, err := d.Exec(context.Background(), "UPDATE solidarity_assignments SET volunteer_id = ?, version = version + 1 WHERE id = ?",
+				v, late.ID); err != nil {
+				t.Error(err)
+			}
+		}
+		if err := e.svc.VolunteerWithdrew(context.Background(), v); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []int64{p1, p2} {
+			if got := e.assignmentOf(p); got.VolunteerID == v || got.VolunteerID == 0 {
+				t.Fatalf("person %d after the withdrawal: %+v", p, got)
+			}
+		}
+	})
+}
+
+// A volunteer who leaves while a coordinator reassigns to them is refused
+// under the lock.
+func TestReassignRechecksMembership(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e, _, v, a := oneCall(t, d)
+		ctx := context.Background()
+		if err := e.record(Actor{UserID: v, Role: "volunteer"}, a.ID, OutcomeNeedsHelp, "courses"); err != nil {
+			t.Fatal(err)
+		}
+		w := e.member(2, []string{"75111"}, 48.862, 2.382)
+		e.net.then = func() { e.net.drop(w) } // leaves once the suggestions are read
+		errs, err := e.svc.Reassign(ctx, e.coord, e.escalationOf(a.ID), w)
+		if err != nil || len(errs) != 1 || errs[0].Key != "episodes.error.volunteer_choice" {
+			t.Fatalf("reassigned to a volunteer who left: %+v %v", errs, err)
+		}
+		if got := e.rowsByID(a.ID); got.VolunteerID != v {
+			t.Fatalf("after the refusal: %+v", got)
+		}
+	})
+}

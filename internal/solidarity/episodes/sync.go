@@ -15,7 +15,9 @@ import (
 	"climatevolunteers/internal/alerts"
 	"climatevolunteers/internal/audit"
 	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/solidarity"
 	"climatevolunteers/internal/solidarity/matching"
+	"climatevolunteers/internal/volunteers"
 )
 
 // Sync makes the open episode of hazard match the districts whose
@@ -217,6 +219,7 @@ type syncPlan struct {
 	end                 bool
 	gone                []rowState // active rows of people no longer registered
 	match               matchPlan
+	staff               []volunteers.Contact // mailed when people are taken from volunteers who left
 }
 
 func (p *syncPlan) empty() bool {
@@ -271,12 +274,16 @@ func (s *Service) planSync(ctx context.Context, hazard alerts.Hazard) (*syncPlan
 	return p, nil
 }
 
-// planMatching finds the people of covered districts without a volunteer
-// and matches them; it also lists the active rows of people who left the
-// registry.
+// planMatching finds the people of covered districts without a volunteer,
+// or whose volunteer is no longer an available member, and matches them;
+// it also lists the active rows of people who left the registry.
 func (s *Service) planMatching(ctx context.Context, p *syncPlan, rows []rowState) error {
 	covered := slices.Sorted(maps.Keys(p.want))
 	people, err := s.Registry.Active(ctx, covered, p.at)
+	if err != nil {
+		return err
+	}
+	rm, err := s.readRoom(ctx, s.DB)
 	if err != nil {
 		return err
 	}
@@ -288,20 +295,22 @@ func (s *Service) planMatching(ctx context.Context, p *syncPlan, rows []rowState
 	}
 	registered := make(map[int64]bool, len(people))
 	var cands []candidate
+	left := false
 	for _, person := range people {
 		if _, ok := p.want[person.District]; !ok {
 			continue
 		}
 		registered[person.ID] = true
 		r, has := byPerson[person.ID]
-		if has && r.active && r.volunteer != 0 {
+		if has && r.active && r.volunteer != 0 && rm.member(r.volunteer) {
 			continue // someone calls them already
 		}
 		c := candidate{Person: matching.Person{ID: person.ID, Lat: person.Lat, Lon: person.Lon,
-			Languages: person.Languages, District: person.District}}
-		if has {
-			c.row = r
+			Languages: person.Languages, District: person.District}, row: r}
+		if rm.member(r.volunteer) {
 			c.Previous = r.volunteer // their volunteer earlier in this episode
+		} else if r.active && r.volunteer != 0 {
+			c.reason, left = UnmatchedVolunteerLeft, true // their volunteer left the network
 		}
 		cands = append(cands, c)
 	}
@@ -310,7 +319,12 @@ func (s *Service) planMatching(ctx context.Context, p *syncPlan, rows []rowState
 			p.gone = append(p.gone, r)
 		}
 	}
-	p.match, err = s.planPairs(ctx, cands, nil, true, "")
+	if left {
+		if p.staff, err = s.Staff.Coordinators(ctx); err != nil {
+			return err
+		}
+	}
+	p.match, err = s.planPairs(ctx, cands, rm, 0, true)
 	return err
 }
 
@@ -318,7 +332,8 @@ func (s *Service) planMatching(ctx context.Context, p *syncPlan, rows []rowState
 // any (row.id 0: none yet).
 type candidate struct {
 	matching.Person
-	row rowState
+	row    rowState
+	reason string // why, if nobody can take them; matching's reason when ""
 }
 
 // decision is what matching decided for one person.
@@ -332,22 +347,77 @@ type decision struct {
 	meters    int64
 }
 
+// mailHandedOver tells coordinators about the people decisions take from
+// their volunteer (who left the network): handed to another volunteer, or
+// to nobody. The mail is named after the first such row at its version.
+func (s *Service) mailHandedOver(ctx context.Context, tx *db.Tx, staff []volunteers.Contact, ds []decision) error {
+	var moved, left int
+	var key string
+	for _, d := range ds {
+		if !d.row.active || d.row.volunteer == 0 {
+			continue
+		}
+		if key == "" {
+			key = fmt.Sprintf("solidarity-left:%dv%d", d.row.id, d.row.version)
+		}
+		if d.volunteer != 0 {
+			moved++
+		} else {
+			left++
+		}
+	}
+	if key == "" {
+		return nil
+	}
+	return s.mailStaff(ctx, tx, staff, "volunteer_left", key,
+		staffMail{Moved: moved, Left: left, Link: s.BaseURL + "/coordination/solidarity/escalations"})
+}
+
 // matchPlan is the outcome of matching and what telling the volunteers
 // needs.
 type matchPlan struct {
 	decisions []decision
-	capacity  map[int64]int // capacity of each volunteer given people, for the check under the lock
 	notices   noticeData
+}
+
+// room is who may be given people now: the available members, and how
+// many more people each can take.
+type room struct {
+	members []solidarity.Member
+	spare   map[int64]int // by member; no entry: not an available member
+}
+
+func (r room) member(id int64) bool {
+	_, ok := r.spare[id]
+	return ok
+}
+
+// readRoom reads the available members and the people they call in open
+// episodes.
+func (s *Service) readRoom(ctx context.Context, q querier) (room, error) {
+	members, err := s.Network.Available(ctx)
+	if err != nil {
+		return room{}, err
+	}
+	used, err := usedCapacity(ctx, q)
+	if err != nil {
+		return room{}, err
+	}
+	r := room{members: members, spare: make(map[int64]int, len(members))}
+	for _, m := range members {
+		if !r.member(m.UserID) {
+			r.spare[m.UserID] = min(m.Capacity, matching.MaxCapacity) - used[m.UserID]
+		}
+	}
+	return r, nil
 }
 
 // planPairs matches cands to the members with room left (leaving out
 // exclude). With usePrevious, people without a previous volunteer in the
 // episode get their pair of the last ended episode. A person already
 // unmatched in the episode who stays unmatched gets no decision: nothing
-// changes for them. People left unmatched get unmatchedReason, or
-// matching's reason when it is "".
-func (s *Service) planPairs(ctx context.Context, cands []candidate, exclude map[int64]bool, usePrevious bool,
-	unmatchedReason string) (matchPlan, error) {
+// changes for them.
+func (s *Service) planPairs(ctx context.Context, cands []candidate, rm room, exclude int64, usePrevious bool) (matchPlan, error) {
 	var mp matchPlan
 	if len(cands) == 0 {
 		return mp, nil
@@ -363,23 +433,14 @@ func (s *Service) planPairs(ctx context.Context, cands []candidate, exclude map[
 			}
 		}
 	}
-	members, err := s.Network.Available(ctx)
-	if err != nil {
-		return mp, err
-	}
-	used, err := usedCapacity(ctx, s.DB)
-	if err != nil {
-		return mp, err
-	}
-	mp.capacity = map[int64]int{}
 	var vols []matching.Volunteer
-	for _, m := range members {
-		c := min(m.Capacity, matching.MaxCapacity)
-		if _, dup := mp.capacity[m.UserID]; dup {
+	seen := map[int64]bool{}
+	for _, m := range rm.members {
+		if seen[m.UserID] {
 			continue // matching refuses duplicates: one bad list must not stop an activation
 		}
-		if spare := c - used[m.UserID]; spare > 0 && !exclude[m.UserID] && validPoint(m.Lat, m.Lon) {
-			mp.capacity[m.UserID] = c
+		seen[m.UserID] = true
+		if spare := rm.spare[m.UserID]; spare > 0 && m.UserID != exclude && validPoint(m.Lat, m.Lon) {
 			vols = append(vols, matching.Volunteer{ID: m.UserID, Lat: m.Lat, Lon: m.Lon, Capacity: spare,
 				Languages: m.Languages, Districts: m.Districts})
 		}
@@ -417,7 +478,7 @@ func (s *Service) planPairs(ctx context.Context, cands []candidate, exclude map[
 		if matched[c.ID] || (c.row.id != 0 && c.row.active && c.row.volunteer == 0) {
 			continue // matched, or already waiting for City staff
 		}
-		reason := cmp.Or(unmatchedReason, reasons[c.ID], UnmatchedNoVolunteer) // none: no usable position
+		reason := cmp.Or(c.reason, reasons[c.ID], UnmatchedNoVolunteer) // none: no usable position
 		mp.decisions = append(mp.decisions, decision{person: c.ID, district: c.District, row: c.row, reason: reason})
 	}
 	mp.notices, err = s.noticeData(ctx, mp.decisions)
@@ -444,7 +505,7 @@ func (s *Service) applySync(ctx context.Context, actorID int64, p *syncPlan) err
 		if !cur.equal(p.snap) {
 			return errStale
 		}
-		if err := checkCapacity(ctx, tx, p.match); err != nil {
+		if err := s.checkRoom(ctx, tx, p.match.decisions); err != nil {
 			return err
 		}
 		now := s.now()
@@ -484,6 +545,9 @@ func (s *Service) applySync(ctx context.Context, actorID int64, p *syncPlan) err
 		}
 		assigned, unmatched, err := s.applyDecisions(ctx, tx, epID, p.hazard, p.want, iv, p.match, now)
 		if err != nil {
+			return err
+		}
+		if err := s.mailHandedOver(ctx, tx, p.staff, p.match.decisions); err != nil {
 			return err
 		}
 		if len(p.add)+len(p.readd) > 0 || assigned+unmatched > 0 {
@@ -545,13 +609,14 @@ func (s *Service) applyDistricts(ctx context.Context, tx *db.Tx, epID int64, p *
 	return nil
 }
 
-// checkCapacity makes sure, under the lock, that no volunteer is given
-// more people than they can call: another change may have used their room
-// since the plan was made. A person given in two episodes counts once.
-func checkCapacity(ctx context.Context, tx *db.Tx, mp matchPlan) error {
+// checkRoom makes sure, under the lock, that every volunteer given people
+// is still an available member with room for them: they may have left the
+// network, or another change used their room, since the plan was made. A
+// person given in two episodes counts once.
+func (s *Service) checkRoom(ctx context.Context, tx *db.Tx, ds []decision) error {
 	adds := map[int64]int{}
 	seen := map[[2]int64]bool{}
-	for _, d := range mp.decisions {
+	for _, d := range ds {
 		if k := [2]int64{d.volunteer, d.person}; d.volunteer != 0 && !seen[k] {
 			seen[k] = true
 			adds[d.volunteer]++
@@ -560,12 +625,12 @@ func checkCapacity(ctx context.Context, tx *db.Tx, mp matchPlan) error {
 	if len(adds) == 0 {
 		return nil
 	}
-	used, err := usedCapacity(ctx, tx)
+	rm, err := s.readRoom(ctx, tx)
 	if err != nil {
 		return err
 	}
 	for v, n := range adds {
-		if used[v]+n > mp.capacity[v] {
+		if spare, ok := rm.spare[v]; !ok || n > spare {
 			return errStale
 		}
 	}

@@ -32,53 +32,73 @@ func (s *Service) VolunteerWithdrew(ctx context.Context, userID int64) error {
 
 func (s *Service) withdraw(ctx context.Context, userID int64) error {
 	rows, err := collectAssignments(ctx, s.DB, callableWhere+" ORDER BY a.id", userID)
-	if err != nil || len(rows) == 0 {
-		return err
-	}
-	var codes []string
-	for _, x := range rows {
-		if !slices.Contains(codes, x.District) {
-			codes = append(codes, x.District)
-		}
-	}
-	people, err := s.Registry.Active(ctx, codes, s.now())
 	if err != nil {
 		return err
 	}
-	registered := map[int64]int{}
-	for i, p := range people {
-		registered[p.ID] = i
-	}
-	episodeOf := map[int64]Assignment{}
-	var cands []candidate
+	var mp matchPlan
 	var gone []int64
-	for _, x := range rows {
-		episodeOf[x.ID] = x
-		i, ok := registered[x.PersonID]
-		if !ok {
-			gone = append(gone, x.ID)
-			continue
+	var staff []volunteers.Contact
+	episodeOf := map[int64]Assignment{}
+	if len(rows) > 0 {
+		var codes []string
+		for _, x := range rows {
+			if !slices.Contains(codes, x.District) {
+				codes = append(codes, x.District)
+			}
 		}
-		p := people[i]
-		cands = append(cands, candidate{
-			Person: matching.Person{ID: p.ID, Lat: p.Lat, Lon: p.Lon, Languages: p.Languages, District: x.District},
-			row: rowState{id: x.ID, person: x.PersonID, volunteer: x.VolunteerID, district: x.District, active: true,
-				version: x.Version, due: x.NextDueAt},
-		})
-	}
-	mp, err := s.planPairs(ctx, cands, map[int64]bool{userID: true}, false, UnmatchedVolunteerLeft)
-	if err != nil {
-		return err
-	}
-	staff, err := s.coordinatorsBut(ctx, userID)
-	if err != nil {
-		return err
+		people, err := s.Registry.Active(ctx, codes, s.now())
+		if err != nil {
+			return err
+		}
+		registered := map[int64]int{}
+		for i, p := range people {
+			registered[p.ID] = i
+		}
+		var cands []candidate
+		for _, x := range rows {
+			episodeOf[x.ID] = x
+			i, ok := registered[x.PersonID]
+			if !ok {
+				gone = append(gone, x.ID)
+				continue
+			}
+			p := people[i]
+			cands = append(cands, candidate{
+				Person: matching.Person{ID: p.ID, Lat: p.Lat, Lon: p.Lon, Languages: p.Languages, District: x.District},
+				row: rowState{id: x.ID, person: x.PersonID, volunteer: x.VolunteerID, district: x.District, active: true,
+					version: x.Version, due: x.NextDueAt},
+				reason: UnmatchedVolunteerLeft,
+			})
+		}
+		rm, err := s.readRoom(ctx, s.DB)
+		if err != nil {
+			return err
+		}
+		if mp, err = s.planPairs(ctx, cands, rm, userID, false); err != nil {
+			return err
+		}
+		if staff, err = s.coordinatorsBut(ctx, userID); err != nil {
+			return err
+		}
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if err := lockAssignments(ctx, tx); err != nil {
 			return err
 		}
-		if err := checkCapacity(ctx, tx, mp); err != nil {
+		// A Sync that checked the volunteer's membership just before they
+		// left may have given them people since they were read: read again
+		// under the lock, which that Sync held until its commit.
+		cur, err := collectAssignments(ctx, tx, callableWhere+" ORDER BY a.id", userID)
+		if err != nil {
+			return err
+		}
+		if !slices.EqualFunc(cur, rows, func(a, b Assignment) bool { return a.ID == b.ID && a.Version == b.Version }) {
+			return errStale
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		if err := s.checkRoom(ctx, tx, mp.decisions); err != nil {
 			return err
 		}
 		now := s.now()
@@ -94,7 +114,6 @@ func (s *Service) withdraw(ctx context.Context, userID int64) error {
 			ep := episodeOf[d.row.id].EpisodeID
 			byEpisode[ep] = append(byEpisode[ep], d)
 		}
-		var moved, left int
 		var eps []int64
 		for _, ep := range slices.Sorted(maps.Keys(byEpisode)) {
 			ds, err := episodeDistricts(ctx, tx, ep)
@@ -107,18 +126,13 @@ func (s *Service) withdraw(ctx context.Context, userID int64) error {
 			}
 			sub := mp
 			sub.decisions = byEpisode[ep]
-			a, u, err := s.applyDecisions(ctx, tx, ep, episodeOf[sub.decisions[0].row.id].Hazard, levels, iv, sub, now)
-			if err != nil {
+			if _, _, err := s.applyDecisions(ctx, tx, ep, episodeOf[sub.decisions[0].row.id].Hazard, levels, iv, sub, now); err != nil {
 				return err
 			}
-			moved, left = moved+a, left+u
 			eps = append(eps, ep)
 		}
-		if moved+left > 0 {
-			if err := s.mailStaff(ctx, tx, staff, "volunteer_left", fmt.Sprintf("solidarity-withdrew:%d:%dv%d", userID, rows[0].ID, rows[0].Version),
-				staffMail{Moved: moved, Left: left, Link: s.BaseURL + "/coordination/solidarity/escalations"}); err != nil {
-				return err
-			}
+		if err := s.mailHandedOver(ctx, tx, staff, mp.decisions); err != nil {
+			return err
 		}
 		s.changed(tx, eps...)
 		return nil
