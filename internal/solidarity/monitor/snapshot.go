@@ -50,10 +50,9 @@ type Figures struct {
 	NotReached int `json:"not_reached"`
 	NotCalled  int `json:"not_called"`
 	Overdue    int `json:"overdue"` // a volunteer's next call due in the past
-	// Volunteers have people assigned; Callers are those of them whose
-	// people were called in the last 24 hours (the assignments' last call,
-	// which their own calls set). Each counts once, so the total is not the
-	// districts' sum.
+	// Volunteers have people assigned; Callers recorded a call in the
+	// last 24 hours (to a person in the district, whoever holds them now).
+	// Each counts once, so the total is not the districts' sum.
 	Volunteers int `json:"volunteers"`
 	Callers    int `json:"callers"`
 	Escalations

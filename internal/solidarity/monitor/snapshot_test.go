@@ -75,6 +75,29 @@ func TestSnapshotCallersLookBack24Hours(t *testing.T) {
 	})
 }
 
+// Those who called are the calls' volunteers, not the assignments'
+// current ones: B1, called by V3, is reassigned to V2.
+func TestSnapshotCallersAreWhoCalledNotWhoIsAssigned(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, "UPDATE solidarity_assignments SET volunteer_id = ?, assigned_at = ?, next_due_at = ? WHERE id = ?",
+			f.V2, f.Now, f.Now.Add(24*time.Hour), f.B1); err != nil {
+			t.Fatal(err)
+		}
+		snap, err := newTestService(d).Snapshot(ctx, f.Episode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := snap.Districts[1].Figures; got.Volunteers != 1 || got.Callers != 2 {
+			t.Errorf("11: volunteers %d callers %d, want 1 (V2) and 2 (V2, V3)", got.Volunteers, got.Callers)
+		}
+		if snap.Total.Volunteers != 2 || snap.Total.Callers != 3 {
+			t.Errorf("total volunteers %d callers %d, want 2 and 3", snap.Total.Volunteers, snap.Total.Callers)
+		}
+	})
+}
+
 func TestSnapshotOfUnknownAndEmptyEpisodes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		s := newTestService(d)

@@ -199,25 +199,86 @@ func (s *Store) activeScope(ctx context.Context, episodeID int64) (string, []any
 		[]any{lo.Int64, hi.Int64, episodeID}, nil
 }
 
-// volunteerColumns are the main pass's last two columns: the distinct
-// volunteers of a district and those of them whose people were called
-// recently. PostgreSQL counts them, and a second query counts the
-// episode's (a volunteer of two districts counts once). SQLite lists them
-// instead, comma separated, and the episode's total is their union: a
-// second pass costs more there than the lists.
-func volunteerColumns(e db.Engine) string {
+// volunteersColumn is the main pass's last column: the distinct
+// volunteers of a district. PostgreSQL counts them, and a second query
+// counts the episode's (a volunteer of two districts counts once). SQLite
+// lists them instead, comma separated, and the episode's total is their
+// union: a second pass costs more there than the lists.
+func volunteersColumn(e db.Engine) string {
 	if e == db.Postgres {
-		return "COUNT(DISTINCT volunteer_id), COUNT(DISTINCT CASE WHEN last_call_at >= ? THEN volunteer_id END)"
+		return "COUNT(DISTINCT volunteer_id)"
 	}
-	return "GROUP_CONCAT(DISTINCT volunteer_id), GROUP_CONCAT(DISTINCT CASE WHEN last_call_at >= ? THEN volunteer_id END)"
+	return "GROUP_CONCAT(DISTINCT volunteer_id)"
+}
+
+// recentCallers counts the volunteers who recorded a call since a time to
+// a person of the episode's active assignments, whoever holds the person
+// now: by district, and in all (each once). PostgreSQL counts them in one
+// grouped pass, the total being the row of no district. SQLite lists the
+// (volunteer, district) pairs in one string that Go counts, and reads the
+// calls sequentially from the first recent one (calls are inserted as they
+// are made, so the range is about the recent ones): grouping and lookups
+// through the index cost it twice as much.
+func (s *Store) recentCallers(ctx context.Context, episodeID int64, since time.Time) (map[string]int, int, error) {
+	byDistrict, total := map[string]int{}, 0
+	if s.db.Engine == db.Postgres {
+		rows, err := s.db.Query(ctx, `SELECT a.district_code, COUNT(DISTINCT c.volunteer_id)
+			FROM solidarity_calls c JOIN solidarity_assignments a ON a.id = c.assignment_id
+			WHERE c.episode_id = ? AND c.called_at >= ? AND a.active = 1
+			GROUP BY GROUPING SETS ((a.district_code), ())`, episodeID, since)
+		if err != nil {
+			return nil, 0, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var code sql.NullString
+			var n int
+			if err := rows.Scan(&code, &n); err != nil {
+				return nil, 0, err
+			}
+			if code.Valid {
+				byDistrict[code.String] = n
+			} else {
+				total = n
+			}
+		}
+		return byDistrict, total, rows.Err()
+	}
+	var list sql.NullString
+	if err := s.db.QueryRow(ctx, `SELECT GROUP_CONCAT(c.volunteer_id || ':' || a.district_code, char(30))
+		FROM solidarity_calls c NOT INDEXED JOIN solidarity_assignments a ON a.id = c.assignment_id
+		WHERE c.id >= (SELECT MIN(id) FROM solidarity_calls WHERE episode_id = ? AND called_at >= ?)
+		AND c.episode_id = ? AND c.called_at >= ? AND a.active = 1`,
+		episodeID, since, episodeID, since).Scan(&list); err != nil || list.String == "" {
+		return byDistrict, 0, err
+	}
+	type pair struct {
+		volunteer int64
+		district  string
+	}
+	pairs, volunteers := map[pair]bool{}, map[int64]bool{}
+	for item := range strings.SplitSeq(list.String, "\x1e") {
+		id, code, _ := strings.Cut(item, ":") // an id has no colon; a code may
+		v, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return nil, 0, fmt.Errorf("volunteer id %q: %w", id, err)
+		}
+		if p := (pair{v, code}); !pairs[p] {
+			pairs[p] = true
+			byDistrict[code]++
+		}
+		volunteers[v] = true
+	}
+	return byDistrict, len(volunteers), nil
 }
 
 // LiveCounts counts the people in an episode (active assignments) by
-// district and last outcome, their volunteers and those of them whose
-// people were called since callersSince, and the escalations waiting, by
-// district and reason. One grouped pass over the episode's assignments
-// (two on PostgreSQL) and one over its escalations: a snapshot stays a
-// few tens of milliseconds at 20,000 people (BenchmarkSnapshot).
+// district and last outcome, their volunteers, the volunteers who
+// recorded a call since callersSince (whoever holds the person now), and
+// the escalations waiting, by district and reason. One grouped pass over
+// the episode's assignments (two on PostgreSQL), one over its recent calls
+// (recentCallers) and one over its escalations: a snapshot stays a few
+// tens of milliseconds at 20,000 people (BenchmarkSnapshot).
 func (s *Store) LiveCounts(ctx context.Context, episodeID int64, now, callersSince time.Time) (liveCounts, error) {
 	var c liveCounts
 	scope, args, err := s.activeScope(ctx, episodeID)
@@ -233,32 +294,26 @@ func (s *Store) LiveCounts(ctx context.Context, episodeID int64, now, callersSin
 		SUM(CASE WHEN last_outcome = 'not_reached' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN last_outcome = '' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN next_due_at < ? AND volunteer_id IS NOT NULL THEN 1 ELSE 0 END),
-		`+volunteerColumns(e)+` `+scope+` GROUP BY district_code ORDER BY district_code`,
-		append([]any{now, callersSince}, args...)...)
+		`+volunteersColumn(e)+` `+scope+` GROUP BY district_code ORDER BY district_code`,
+		append([]any{now}, args...)...)
 	if err != nil {
 		return c, err
 	}
 	defer rows.Close()
-	volunteers, callers := map[int64]bool{}, map[int64]bool{}
+	volunteers := map[int64]bool{}
 	for rows.Next() {
 		var d districtLive
-		var vols, calling sql.NullString // counts on PostgreSQL, lists on SQLite
+		var vols sql.NullString
 		f := &d.Figures
 		if err := rows.Scan(&d.Code, &f.People, &f.Matched, &f.Called, &f.Fine, &f.NeedsHelp, &f.NotReached,
-			&f.NotCalled, &f.Overdue, &vols, &calling); err != nil {
+			&f.NotCalled, &f.Overdue, &vols); err != nil {
 			return c, err
 		}
 		f.Unmatched = f.People - f.Matched
 		if e == db.Postgres {
 			f.Volunteers, err = strconv.Atoi(vols.String)
-			if err == nil {
-				f.Callers, err = strconv.Atoi(calling.String)
-			}
 		} else {
 			f.Volunteers, err = collectIDs(vols.String, volunteers)
-			if err == nil {
-				f.Callers, err = collectIDs(calling.String, callers)
-			}
 		}
 		if err != nil {
 			return c, err
@@ -269,14 +324,21 @@ func (s *Store) LiveCounts(ctx context.Context, episodeID int64, now, callersSin
 		return c, err
 	}
 	rows.Close()
-	c.TotalVolunteers, c.TotalCallers = len(volunteers), len(callers)
+
+	c.TotalVolunteers = len(volunteers)
 	if e == db.Postgres {
-		if err := s.db.QueryRow(ctx, `SELECT COUNT(DISTINCT volunteer_id),
-			COUNT(DISTINCT CASE WHEN last_call_at >= ? THEN volunteer_id END) `+scope,
-			append([]any{callersSince}, args...)...).Scan(&c.TotalVolunteers, &c.TotalCallers); err != nil {
+		if err := s.db.QueryRow(ctx, `SELECT COUNT(DISTINCT volunteer_id) `+scope, args...).Scan(&c.TotalVolunteers); err != nil {
 			return c, err
 		}
 	}
+	byDistrict, total, err := s.recentCallers(ctx, episodeID, callersSince)
+	if err != nil {
+		return c, err
+	}
+	for i := range c.Districts {
+		c.Districts[i].Callers = byDistrict[c.Districts[i].Code]
+	}
+	c.TotalCallers = total
 
 	rows, err = s.db.Query(ctx, `SELECT district_code, reason, COUNT(*) FROM solidarity_escalations
 		WHERE episode_id = ? AND resolved_at IS NULL GROUP BY district_code, reason ORDER BY district_code, reason`, episodeID)
