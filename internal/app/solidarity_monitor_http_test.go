@@ -284,7 +284,8 @@ func TestMonitorEpisodesAndReport(t *testing.T) {
 			t.Fatalf("report: %d", resp.StatusCode)
 		}
 		for _, want := range []string{"Bilan de l’épisode", "L’épisode est en cours", `<th scope="row">Hôtel-de-Ville</th><td class="num">2</td>`,
-			"5 h 00", `href="/coordination/solidarity/episodes/` + id + `/report.csv"`, "personne n’a été appelée"} {
+			"5 h 00", `href="/coordination/solidarity/episodes/` + id + `/report.csv"`, "personne n’a été appelée",
+			"court de la dernière attribution de chaque personne (une réattribution le fait repartir)"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("report lacks %q", want)
 			}

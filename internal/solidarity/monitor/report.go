@@ -19,8 +19,9 @@ type ReportRow struct {
 	UnreachedEscalations int
 	OverdueEscalations   int
 	Volunteers           int // assigned or having called; each once
-	// MedianFirstCall is the median time from assignment to first call
-	// over the people called; Called is how many they are.
+	// MedianFirstCall is the median time from each person's latest
+	// assignment (a reassignment restarts it) to the first call after it,
+	// over the people called since; Called is how many they are.
 	MedianFirstCall time.Duration
 	Called          int
 }
@@ -84,10 +85,8 @@ func (s *Service) Report(ctx context.Context, episodeID int64) (Report, error) {
 	byDistrict := map[string][]int64{}
 	var all []int64
 	for _, f := range c.FirstCalls {
-		// A call recorded before a reassignment's time counts as at once.
-		sec := max(f.Seconds, 0)
-		byDistrict[f.Code] = append(byDistrict[f.Code], sec)
-		all = append(all, sec)
+		byDistrict[f.Code] = append(byDistrict[f.Code], f.Seconds)
+		all = append(all, f.Seconds)
 	}
 	t := &rep.Total
 	for i := range rep.Districts {

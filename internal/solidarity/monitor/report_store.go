@@ -14,8 +14,8 @@ type reportCounts struct {
 	Volunteers  []districtCount
 	// TotalVolunteers counts each volunteer once over the whole episode.
 	TotalVolunteers int
-	// FirstCalls are, per person called, the seconds from their
-	// assignment to their first call.
+	// FirstCalls are, per person called since their latest assignment,
+	// the seconds from it to the first call after it.
 	FirstCalls []firstCall
 }
 
@@ -41,8 +41,8 @@ const volunteersInvolved = `SELECT district_code, volunteer_id FROM solidarity_a
 	UNION SELECT a.district_code, c.volunteer_id FROM solidarity_calls c
 	JOIN solidarity_assignments a ON a.id = c.assignment_id WHERE c.episode_id = ? AND c.volunteer_id IS NOT NULL`
 
-// firstCallSeconds is the time from an assignment to its first call, in
-// whole seconds; the engines differ in date arithmetic.
+// firstCallSeconds is the time from an assignment to its first call after
+// it, in whole seconds; the engines differ in date arithmetic.
 func firstCallSeconds(e db.Engine) string {
 	if e == db.Postgres {
 		return "CAST(EXTRACT(EPOCH FROM (MIN(c.called_at) - a.assigned_at)) AS BIGINT)"
@@ -122,8 +122,11 @@ func (s *Store) ReportCounts(ctx context.Context, episodeID int64) (reportCounts
 		return c, err
 	}
 
+	// assigned_at is the latest assignment: a reassignment resets it, and
+	// the tables keep no earlier one. Calls before it were another
+	// volunteer's (or City staff's) and do not count.
 	rows, err = s.db.Query(ctx, `SELECT a.district_code, `+firstCallSeconds(s.db.Engine)+`
-		FROM solidarity_assignments a JOIN solidarity_calls c ON c.assignment_id = a.id
+		FROM solidarity_assignments a JOIN solidarity_calls c ON c.assignment_id = a.id AND c.called_at >= a.assigned_at
 		WHERE a.episode_id = ? GROUP BY a.id, a.district_code, a.assigned_at`, episodeID)
 	if err != nil {
 		return c, err

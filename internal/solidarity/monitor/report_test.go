@@ -56,12 +56,13 @@ func TestReportCountsAVolunteerWhoCalledThenLeft(t *testing.T) {
 		f := newFixture(t, d)
 		s := newTestService(d)
 		ctx := context.Background()
-		// B1 is reassigned from V3 to V1, after V3's calls (and the call
-		// time falls before the new assignment's: counted as at once).
+		// B1 is reassigned from V3 to V1 10 hours ago, after V3's calls;
+		// V1 calls 2 hours later.
 		if _, err := d.Exec(ctx, "UPDATE solidarity_assignments SET volunteer_id = ?, assigned_at = ? WHERE id = ?",
-			f.V1, f.Now, f.B1); err != nil {
+			f.V1, f.Now.Add(-10*time.Hour), f.B1); err != nil {
 			t.Fatal(err)
 		}
+		addCall(t, d, f.Episode, f.B1, f.V1, "fine", f.Now.Add(-8*time.Hour))
 		rep, err := s.Report(ctx, f.Episode)
 		if err != nil {
 			t.Fatal(err)
@@ -70,11 +71,33 @@ func TestReportCountsAVolunteerWhoCalledThenLeft(t *testing.T) {
 		if got := rep.Districts[1].Volunteers; got != 3 {
 			t.Errorf("volunteers in 11: %d, want 3", got)
 		}
-		if got := rep.Districts[1].MedianFirstCall; got != 23*time.Hour+45*time.Minute {
-			t.Errorf("median in 11: %v, want 23h45m (0 and 47h30)", got)
+		// The time runs from the latest assignment to the first call after
+		// it: 2 h for B1 (V3's earlier calls do not make it 0), 47 h 30 for b2.
+		if got := rep.Districts[1]; got.MedianFirstCall != 24*time.Hour+45*time.Minute || got.Called != 2 {
+			t.Errorf("median in 11: %v over %d, want 24h45m (2 h and 47 h 30) over 2", got.MedianFirstCall, got.Called)
 		}
 		if rep.Total.Volunteers != 3 {
 			t.Errorf("total volunteers %d", rep.Total.Volunteers)
+		}
+	})
+}
+
+// Reassigned and not called since: the person leaves the median (the
+// tables keep no earlier assignment time to measure from).
+func TestReportMedianLeavesOutPeopleNotCalledSinceReassigned(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, "UPDATE solidarity_assignments SET volunteer_id = ?, assigned_at = ? WHERE id = ?",
+			f.V1, f.Now, f.B1); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := newTestService(d).Report(ctx, f.Episode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rep.Districts[1]; got.MedianFirstCall != 47*time.Hour+30*time.Minute || got.Called != 1 {
+			t.Errorf("median in 11: %v over %d, want 47h30m over 1", got.MedianFirstCall, got.Called)
 		}
 	})
 }
