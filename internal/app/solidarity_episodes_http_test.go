@@ -95,7 +95,7 @@ func TestSolidarityEpisodeJourney(t *testing.T) {
 		epiRegister(t, a, relative, "Odette Marchal", "01 99 00 42 42")
 		epiRegister(t, a, relative, "Marcel Petit", "01 99 00 43 43")
 		staff, staffID := a.ClientAs(t, auth.RoleCoordinator)
-		first, _ := a.ClientAs(t, auth.RoleVolunteer)
+		first, firstID := a.ClientAs(t, auth.RoleVolunteer)
 		second, secondID := a.ClientAs(t, auth.RoleVolunteer)
 		stranger, strangerID := a.ClientAs(t, auth.RoleVolunteer)
 		// Both join the network; the second agreed to text messages and gave a number.
@@ -233,12 +233,20 @@ func TestSolidarityEpisodeJourney(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#field-volunteer"`) {
 			t.Fatalf("reassign to a stranger: %d", resp.StatusCode)
 		}
+		_, formPage := a.Get(t, first, "/my/calls/"+callID) // open in another tab
 		resp, _ = a.PostForm(t, staff, "/coordination/solidarity/escalations/"+esc[1]+"/reassign", fmt.Sprintf("volunteer=%d", secondID))
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("reassign: %d", resp.StatusCode)
 		}
 		if r, _ := a.Get(t, first, "/my/calls/"+callID); r.StatusCode != 404 {
 			t.Fatalf("the former volunteer still sees the person: %d", r.StatusCode)
+		}
+		// A form they opened before: their list says so, and it is no intrusion.
+		refused := epiAudits(t, a, audit.ActionSolidarityAccessDenied, callID, firstID)
+		resp, body = a.PostForm(t, first, "/my/calls/"+callID, "outcome=fine&help=&version="+epiVersion.FindStringSubmatch(formPage)[1])
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "confiée à un·e autre volontaire") ||
+			epiAudits(t, a, audit.ActionSolidarityAccessDenied, callID, firstID) != refused {
+			t.Fatalf("a call after the reassignment: %d\n%s", resp.StatusCode, body)
 		}
 		if epiAudits(t, a, audit.ActionSolidarityReassigned, callID, staffID) != 1 {
 			t.Fatal("reassignment not audited")

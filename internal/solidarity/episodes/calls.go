@@ -113,7 +113,7 @@ func (s *Service) nearestPlaces(ctx context.Context, c solidarity.Card, h alerts
 // Anyone else, and the volunteer once the assignment or the episode has
 // ended, gets ErrNotFound and an audit entry.
 func (s *Service) OpenCall(ctx context.Context, a Actor, id int64) (CallCard, []Call, error) {
-	x, err := s.callable(ctx, a, id)
+	x, err := s.callable(ctx, a, id, false)
 	if err != nil {
 		return CallCard{}, nil, err
 	}
@@ -135,13 +135,17 @@ func (s *Service) OpenCall(ctx context.Context, a Actor, id int64) (CallCard, []
 }
 
 // callable reads an assignment for its volunteer, or refuses (audited);
-// the volunteer must still be an available member of the network.
-func (s *Service) callable(ctx context.Context, a Actor, id int64) (Assignment, error) {
+// the volunteer must still be an available member of the network. A former
+// volunteer submitting a form gets ErrHandedOn instead (not audited).
+func (s *Service) callable(ctx context.Context, a Actor, id int64, submitting bool) (Assignment, error) {
 	x, err := getAssignment(ctx, s.DB, id, false)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return x, err
 	}
 	if why := refusal(x, err == nil, a.UserID); why != "" {
+		if submitting && handedOn(x, err == nil, a.UserID) {
+			return x, ErrHandedOn
+		}
 		return x, s.deny(ctx, a, id, why)
 	}
 	ok, err := s.isMember(ctx, a.UserID)
@@ -208,12 +212,13 @@ func (in CallInput) validate() (CallInput, []FieldError) {
 // Reached people are due again after their level's interval; "needs help"
 // escalates at once and mails every coordinator; UnreachedAttempts calls
 // without answer within UnreachedWindow, none answered in between, escalate
-// as 'unreached'; a person
-// reached and fine closes an 'overdue' or 'unreached' escalation. The
-// assignment's row is locked and its version checked, so two submissions
-// of the same form record one call (the second gets ErrConflict).
+// as 'unreached'; a person reached and fine closes an 'overdue' or
+// 'unreached' escalation. The assignment's row is locked and its version
+// checked, so two submissions of the same form record one call (the second
+// gets ErrConflict); a form sent after the person was handed to another
+// volunteer gets ErrHandedOn.
 func (s *Service) RecordCall(ctx context.Context, a Actor, id int64, in CallInput) ([]FieldError, error) {
-	x, err := s.callable(ctx, a, id)
+	x, err := s.callable(ctx, a, id, true)
 	if err != nil {
 		return nil, err
 	}
@@ -238,6 +243,10 @@ func (s *Service) RecordCall(ctx context.Context, a Actor, id int64, in CallInpu
 			return err
 		}
 		if denied = refusal(x, err == nil, a.UserID); denied != "" {
+			if handedOn(x, err == nil, a.UserID) {
+				denied = ""
+				return ErrHandedOn
+			}
 			return ErrNotFound
 		}
 		if x.Version != in.Version {

@@ -40,21 +40,26 @@ type callsPage struct {
 	Items     []callItem
 	Script    scriptFor
 	NotMember bool // no longer an available member: nothing shown
+	HandedOn  bool // a call was sent for a person handed to someone else
 }
 
 func (h *handlers) myCalls(w http.ResponseWriter, r *http.Request) {
+	h.renderCalls(w, r, http.StatusOK, false)
+}
+
+func (h *handlers) renderCalls(w http.ResponseWriter, r *http.Request, status int, handedOn bool) {
 	cards, err := h.svc.MyCalls(r.Context(), actor(r))
 	if err != nil && !errors.Is(err, ErrNotMember) {
 		h.fail(w, r, err)
 		return
 	}
-	d := callsPage{NotMember: err != nil}
+	d := callsPage{NotMember: err != nil, HandedOn: handedOn}
 	for _, c := range cards {
 		d.Items = append(d.Items, newCallItem(c))
 		d.Script.add(c.Hazard)
 	}
 	noStore(w)
-	h.rn.Render(w, r, http.StatusOK, h.views["calls"], web.Page{Title: h.rn.T(r, "episodes.calls.title"), Data: d})
+	h.rn.Render(w, r, status, h.views["calls"], web.Page{Title: h.rn.T(r, "episodes.calls.title"), Data: d})
 }
 
 type callPage struct {
@@ -90,7 +95,8 @@ func (h *handlers) renderCall(w http.ResponseWriter, r *http.Request, status int
 
 // recordCall records an outcome: refused input comes back on the page
 // (422), a form read before another submission gets the page as it is now
-// with what was typed (409).
+// with what was typed (409), a form for a person handed to someone else
+// since gets the volunteer's list saying so (409).
 func (h *handlers) recordCall(w http.ResponseWriter, r *http.Request) {
 	id, ok := web.PathID(r, "")
 	if !ok {
@@ -106,6 +112,8 @@ func (h *handlers) recordCall(w http.ResponseWriter, r *http.Request) {
 	in := CallInput{Outcome: f.Get("outcome"), Help: f.Values.Get("help"), Version: version}
 	errs, err := h.svc.RecordCall(r.Context(), actor(r), id, in)
 	switch {
+	case errors.Is(err, ErrHandedOn):
+		h.renderCalls(w, r, http.StatusConflict, true)
 	case errors.Is(err, ErrConflict):
 		h.renderCall(w, r, http.StatusConflict, f, true)
 	case err != nil:

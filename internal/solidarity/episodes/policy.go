@@ -12,8 +12,13 @@ import (
 // let volunteers onto "my calls" and coordinators onto the coordination
 // pages; these rules decide for each assignment and change.
 
-// ErrForbidden: the actor may not do this.
-var ErrForbidden = errors.New("episodes: not allowed")
+var (
+	// ErrForbidden: the actor may not do this.
+	ErrForbidden = errors.New("episodes: not allowed")
+	// ErrHandedOn: the person was handed to another volunteer since the
+	// call form was opened (a 409, not logged as an intrusion).
+	ErrHandedOn = errors.New("episodes: handed to another volunteer")
+)
 
 // isStaff: coordinators and administrators run episodes.
 func isStaff(a Actor) bool { return a.UserID > 0 && (a.Role == "coordinator" || a.Role == "admin") }
@@ -36,6 +41,13 @@ func refusal(a Assignment, found bool, userID int64) string {
 		return "registration erased"
 	}
 	return ""
+}
+
+// handedOn reports whether the user was the person's volunteer until a
+// move to someone else in this still-open episode: a call form they opened
+// before may come back, which is no intrusion.
+func handedOn(a Assignment, found bool, userID int64) bool {
+	return found && userID > 0 && a.FormerVolunteerID == userID && a.VolunteerID != userID && a.EpisodeOpen
 }
 
 // deny records a refused access to an assignment; the page is a 404 all

@@ -159,8 +159,8 @@ func (s *Service) Reassign(ctx context.Context, a Actor, escalationID, volunteer
 		}
 		// The call clock goes on: due when it was, or now if that has passed.
 		now := s.now()
-		if _, err := tx.Exec(ctx, `UPDATE solidarity_assignments SET volunteer_id = ?, unmatched_reason = '', kept = 0, meters = ?,
-			next_due_at = ?, version = version + 1 WHERE id = ?`,
+		if _, err := tx.Exec(ctx, `UPDATE solidarity_assignments SET previous_volunteer_id = COALESCE(volunteer_id, previous_volunteer_id),
+			volunteer_id = ?, unmatched_reason = '', kept = 0, meters = ?, next_due_at = ?, version = version + 1 WHERE id = ?`,
 			volunteer, chosen.Meters, later(cur.NextDueAt, now), cur.ID); err != nil {
 			return err
 		}

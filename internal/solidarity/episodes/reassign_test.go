@@ -429,3 +429,39 @@ func TestReassignRechecksMembership(t *testing.T) {
 		}
 	})
 }
+
+// The former volunteer submitting a call form opened before the person was
+// handed to someone else is told so (ErrHandedOn), and it is not logged as
+// an intrusion; anyone else still gets a 404 and an audit entry.
+func TestCallAfterReassignmentIsNoIntrusion(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e, _, v, a := oneCall(t, d)
+		ctx := context.Background()
+		vol := Actor{UserID: v, Role: "volunteer"}
+		if err := e.record(vol, a.ID, OutcomeNotReached, ""); err != nil {
+			t.Fatal(err)
+		}
+		e.advance(49 * time.Hour)
+		if n, err := e.svc.CheckOverdue(ctx, e.now()); err != nil || n != 1 {
+			t.Fatalf("overdue: %d %v", n, err)
+		}
+		form := e.rowsByID(a.ID).Version
+		w := e.member(2, []string{"75111"}, 48.862, 2.382)
+		if errs, err := e.svc.Reassign(ctx, e.coord, e.escalationOf(a.ID), w); err != nil || len(errs) > 0 {
+			t.Fatal(errs, err)
+		}
+		if _, err := e.svc.RecordCall(ctx, vol, a.ID, CallInput{Outcome: OutcomeFine, Version: form}); !errors.Is(err, ErrHandedOn) {
+			t.Fatalf("the former volunteer's call: %v", err)
+		}
+		stranger := Actor{UserID: e.member(2, []string{"75111"}, 48.86, 2.38), Role: "volunteer"}
+		if _, err := e.svc.RecordCall(ctx, stranger, a.ID, CallInput{Outcome: OutcomeFine, Version: form}); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("a stranger's call: %v", err)
+		}
+		if n := e.audits(audit.ActionSolidarityAccessDenied); n != 1 {
+			t.Fatalf("%d refusals audited, want the stranger's only", n)
+		}
+		if n := e.count("SELECT COUNT(*) FROM solidarity_calls"); n != 1 {
+			t.Fatalf("%d calls", n)
+		}
+	})
+}

@@ -44,24 +44,25 @@ type EpisodeDistrict struct {
 
 // Assignment is one person of an episode and who calls them.
 type Assignment struct {
-	ID              int64
-	EpisodeID       int64
-	Hazard          alerts.Hazard
-	EpisodeOpen     bool
-	PersonID        int64 // 0 once the registration is erased
-	District        string
-	Level           int // the district's level in the episode
-	VolunteerID     int64
-	UnmatchedReason string
-	Kept            bool
-	Meters          int64
-	Active          bool
-	Calls           int
-	LastOutcome     string
-	LastCallAt      *time.Time
-	NextDueAt       time.Time
-	AssignedAt      time.Time // when the person came into the episode's calls (or back); a move keeps it
-	Version         int
+	ID                int64
+	EpisodeID         int64
+	Hazard            alerts.Hazard
+	EpisodeOpen       bool
+	PersonID          int64 // 0 once the registration is erased
+	District          string
+	Level             int // the district's level in the episode
+	VolunteerID       int64
+	FormerVolunteerID int64 // their volunteer before the last move, 0 if none
+	UnmatchedReason   string
+	Kept              bool
+	Meters            int64
+	Active            bool
+	Calls             int
+	LastOutcome       string
+	LastCallAt        *time.Time
+	NextDueAt         time.Time
+	AssignedAt        time.Time // when the person came into the episode's calls (or back); a move keeps it
+	Version           int
 }
 
 // Due reports whether the person should be called now: never called yet,
@@ -72,7 +73,7 @@ func (a Assignment) Due(now time.Time) bool {
 }
 
 const assignmentColumns = `a.id, a.episode_id, e.hazard, e.ended_at IS NULL, COALESCE(a.person_id, 0), a.district_code,
-	COALESCE(d.level, 3), COALESCE(a.volunteer_id, 0), a.unmatched_reason, a.kept, a.meters, a.active, a.calls,
+	COALESCE(d.level, 3), COALESCE(a.volunteer_id, 0), COALESCE(a.previous_volunteer_id, 0), a.unmatched_reason, a.kept, a.meters, a.active, a.calls,
 	a.last_outcome, a.last_call_at, a.next_due_at, a.assigned_at, a.version`
 
 const assignmentFrom = ` FROM solidarity_assignments a JOIN solidarity_episodes e ON e.id = a.episode_id
@@ -83,7 +84,7 @@ func scanAssignment(s scanner) (Assignment, error) {
 	var hazard string
 	var open, kept, active bool
 	var last sql.NullTime
-	err := s.Scan(&a.ID, &a.EpisodeID, &hazard, &open, &a.PersonID, &a.District, &a.Level, &a.VolunteerID,
+	err := s.Scan(&a.ID, &a.EpisodeID, &hazard, &open, &a.PersonID, &a.District, &a.Level, &a.VolunteerID, &a.FormerVolunteerID,
 		&a.UnmatchedReason, &kept, &a.Meters, &active, &a.Calls, &a.LastOutcome, &last, &a.NextDueAt, &a.AssignedAt, &a.Version)
 	a.Hazard, a.EpisodeOpen, a.Kept, a.Active = alerts.Hazard(hazard), open, kept, active
 	if last.Valid {

@@ -667,7 +667,8 @@ func (s *Service) applyDecisions(ctx context.Context, tx *db.Tx, epID int64, haz
 		if d.row.active {
 			next = later(d.row.due, now)
 		}
-		res, err := tx.Exec(ctx, `UPDATE solidarity_assignments SET volunteer_id = ?, unmatched_reason = ?, kept = ?, meters = ?,
+		res, err := tx.Exec(ctx, `UPDATE solidarity_assignments SET previous_volunteer_id = COALESCE(volunteer_id, previous_volunteer_id),
+			volunteer_id = ?, unmatched_reason = ?, kept = ?, meters = ?,
 			district_code = ?, next_due_at = ?, assigned_at = CASE WHEN active = 1 THEN assigned_at ELSE ? END, active = 1,
 			version = version + 1 WHERE id = ? AND version = ?`,
 			nullID(d.volunteer), d.reason, boolInt(d.kept), d.meters, d.district, next, now, d.row.id, d.row.version)

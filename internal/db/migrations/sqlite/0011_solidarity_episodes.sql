@@ -38,6 +38,8 @@ INSERT INTO solidarity_call_intervals (level, hours, updated_at) VALUES
 -- assigned (unmatched_reason says why: City staff call them). person_id
 -- becomes NULL if the registration is erased; the row stays for the
 -- report's counts. active is 0 once the person's district left the episode.
+-- previous_volunteer_id is who called them before the last move to
+-- another volunteer (a form they opened before may still come back).
 -- last_outcome: '' (not called yet), 'fine', 'needs_help', 'not_reached'.
 CREATE TABLE solidarity_assignments (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -45,6 +47,7 @@ CREATE TABLE solidarity_assignments (
     person_id INTEGER REFERENCES registry_people (id) ON DELETE SET NULL,
     district_code TEXT NOT NULL,
     volunteer_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    previous_volunteer_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
     unmatched_reason TEXT NOT NULL DEFAULT '',
     kept INTEGER NOT NULL DEFAULT 0,
     meters INTEGER NOT NULL DEFAULT 0,
