@@ -7,8 +7,8 @@
 // (Sync keeps it in step with the alert levels). Each registered person of
 // a covered district has one assignment row: a volunteer, or none (City
 // staff call them). Volunteers see only their own people, and only while
-// the episode and the assignment are active; any other attempt is a 404
-// and an audit entry.
+// the episode and the assignment are active and they are available members
+// of the network; any other attempt is a 404 and an audit entry.
 package episodes
 
 import (

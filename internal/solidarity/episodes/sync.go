@@ -25,17 +25,19 @@ import (
 // districts newly covered (and updates the level of those already in),
 // marks the districts that left (their assignments stop) and ends the
 // episode when none is left. People of covered districts who have nobody
-// to call them (newly covered, newly registered, or unmatched so far) are
+// to call them (newly covered, newly registered, unmatched so far, or
+// whose volunteer is no longer an available member of the network) are
 // matched to members with room left; those still unmatched are escalated
-// for City staff. Volunteers given people are told through the outbox.
-// The lead calls it after every alert change; calling it again changes
-// nothing.
+// for City staff. Volunteers given people are told through the outbox,
+// coordinators about people taken from volunteers who left. The lead
+// calls it after every alert change, and every minute; calling it again
+// changes nothing.
 //
 // The registry and the network are read, and matching runs, outside the
 // write transaction (their reads may write audit rows, and matching takes a
 // while); the transaction then checks that what the plan was made from has
-// not changed (the episode's districts and rows, the volunteers' room) and
-// plans again when it has.
+// not changed (the episode's districts and rows, the volunteers' membership
+// and room) and plans again when it has.
 func (s *Service) Sync(ctx context.Context, actorID int64, hazard alerts.Hazard) error {
 	if !hazard.Valid() {
 		return fmt.Errorf("episodes: unknown hazard %q", hazard)
