@@ -2,6 +2,7 @@ package app
 
 import (
 	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/solidarity/episodes"
 	"climatevolunteers/internal/solidarity/registry"
 )
 
@@ -14,6 +15,8 @@ func wireRegistry(d *solidarityDeps) error {
 	}
 	registry.Register(d.r, d.rn, svc, registry.Guards{User: d.guard.RequireUser,
 		Staff: d.guard.RequireRole(auth.RoleCoordinator)})
+	// Erasing a registration also blanks the sealed call notes about the person.
+	svc.OnErase = episodes.ErasePeople
 	d.registry = svc
 	return nil
 }
