@@ -12,13 +12,13 @@ import (
 
 // solidarityMonitorRoutes are the route-by-role lines of the solidarity
 // monitor part: every page is for coordinators and admins. The stream is
-// asked for an episode that does not exist, so that allowed roles get a
-// plain 404 rather than an endless stream.
+// asked for an ended episode, so that allowed roles get 204 (nothing will
+// change: EventSource stops) rather than an endless stream.
 func solidarityMonitorRoutes(t *testing.T, a *apptest.App) []routeCase {
 	ep := strconv.FormatInt(monAppEpisode(t, a, "1"), 10)
 	return []routeCase{
 		{"GET /coordination/solidarity/live", "/coordination/solidarity/live", coordinators, 303, 200, false},
-		{"GET /coordination/solidarity/live/stream", "/coordination/solidarity/live/stream?episode=999999999", coordinators, 303, 404, false},
+		{"GET /coordination/solidarity/live/stream", "/coordination/solidarity/live/stream?episode=" + ep, coordinators, 303, 204, false},
 		{"GET /coordination/solidarity/episodes", "/coordination/solidarity/episodes", coordinators, 303, 200, false},
 		{"GET /coordination/solidarity/episodes/{id}/report", "/coordination/solidarity/episodes/" + ep + "/report", coordinators, 303, 200, false},
 		{"GET /coordination/solidarity/episodes/{id}/report.csv", "/coordination/solidarity/episodes/" + ep + "/report.csv", coordinators, 303, 200, false},

@@ -158,6 +158,13 @@ func TestMonitorLivePage(t *testing.T) {
 		if strings.Contains(body, "data-stream") || !strings.Contains(body, "Cet épisode est terminé") {
 			t.Errorf("ended episode page:\n%s", body)
 		}
+		// Its assignments have stopped: the figures are the final ones, not zeros.
+		monEnd(t, a, ep)
+		_, body = a.Get(t, c, "/coordination/solidarity/live?episode="+id)
+		if strings.Contains(body, "data-stream") || !strings.Contains(body, `<dd data-k="people">3</dd>`) ||
+			!strings.Contains(body, `<dd data-k="needs_help">1</dd>`) {
+			t.Errorf("ended heat episode page:\n%s", body)
+		}
 	})
 }
 
@@ -246,6 +253,42 @@ func TestMonitorStreamSendsChangesAndIsBounded(t *testing.T) {
 				t.Fatalf("after hanging up: %d", resp.StatusCode)
 			}
 			time.Sleep(10 * time.Millisecond)
+		}
+	})
+}
+
+// monEnd ends an episode as the episodes part does: its districts leave,
+// its assignments stop and its escalations close.
+func monEnd(t testing.TB, a *apptest.App, episode int64) {
+	t.Helper()
+	now := db.Now()
+	monExec(t, a, func(ctx context.Context, tx *db.Tx) error {
+		for _, q := range []string{"UPDATE solidarity_episodes SET ended_at = ? WHERE id = ?",
+			"UPDATE solidarity_episode_districts SET removed_at = ? WHERE episode_id = ? AND removed_at IS NULL",
+			"UPDATE solidarity_escalations SET resolved_at = ?, resolution = 'episode_ended' WHERE episode_id = ? AND resolved_at IS NULL",
+			"UPDATE solidarity_assignments SET active = 0, version = version + 1 WHERE episode_id = ?"} {
+			args := []any{now, episode}
+			if strings.Count(q, "?") == 1 {
+				args = args[1:]
+			}
+			if _, err := tx.Exec(ctx, q, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// An ended episode's stream answers 204 No Content, on which EventSource
+// stops for good instead of reconnecting every few minutes.
+func TestMonitorStreamOfEndedEpisodeIsNoContent(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{})
+		ep, _ := monAppHeat(t, a)
+		monEnd(t, a, ep)
+		c, _ := a.ClientAs(t, auth.RoleCoordinator)
+		if resp, _, _ := monStream(t, a, c, ep); resp.StatusCode != http.StatusNoContent {
+			t.Errorf("stream of an ended episode: %d, want 204", resp.StatusCode)
 		}
 	})
 }

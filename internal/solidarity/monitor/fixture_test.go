@@ -173,3 +173,14 @@ func newFixture(t testing.TB, d *db.DB) fixture {
 	syncLastCalls(t, d)
 	return f
 }
+
+// endEpisode ends an episode at a time as the episodes part does: its
+// districts leave, its assignments stop and its escalations close.
+func endEpisode(t testing.TB, d *db.DB, episode int64, at time.Time) {
+	t.Helper()
+	exec(t, d, "UPDATE solidarity_episodes SET ended_at = ? WHERE id = ?", at, episode)
+	exec(t, d, "UPDATE solidarity_episode_districts SET removed_at = ? WHERE episode_id = ? AND removed_at IS NULL", at, episode)
+	exec(t, d, `UPDATE solidarity_escalations SET resolved_at = ?, resolution = 'episode_ended'
+		WHERE episode_id = ? AND resolved_at IS NULL`, at, episode)
+	exec(t, d, "UPDATE solidarity_assignments SET active = 0 WHERE episode_id = ?", episode)
+}

@@ -64,7 +64,8 @@ func (h *handlers) live(w http.ResponseWriter, r *http.Request) {
 
 // stream sends an episode's figures as they change (server-sent events).
 // Each account may hold a few streams (several tabs or screens), the
-// instance a bounded number; past that the answer is 429.
+// instance a bounded number; past that the answer is 429. An ended
+// episode's is 204: nothing will change, and EventSource stops on it.
 func (h *handlers) stream(w http.ResponseWriter, r *http.Request) {
 	open, err := h.svc.OpenEpisodes(r.Context())
 	if err != nil {
@@ -79,8 +80,13 @@ func (h *handlers) stream(w http.ResponseWriter, r *http.Request) {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
 	}
-	if _, err := h.svc.store.Episode(r.Context(), id); err != nil {
+	ep, err := h.svc.store.Episode(r.Context(), id)
+	if err != nil {
 		h.fail(w, r, err)
+		return
+	}
+	if ep.EndedAt != nil {
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	release, ok := h.svc.broker.Acquire(web.ViewerOf(r).UserID)

@@ -94,19 +94,28 @@ type Snapshot struct {
 // CallerWindow is how far back "volunteers calling" looks.
 const CallerWindow = 24 * time.Hour
 
-// Snapshot counts an episode by district and in total. ErrNotFound when
-// the episode does not exist.
+// Snapshot counts an episode by district and in total. An ended episode's
+// assignments have all stopped: its figures are the final ones, over
+// everyone it took in (as its report counts them), as they stood when it
+// ended. ErrNotFound when the episode does not exist.
 func (s *Service) Snapshot(ctx context.Context, episodeID int64) (Snapshot, error) {
 	now := db.Now()
 	ep, err := s.store.Episode(ctx, episodeID)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	snap := Snapshot{Episode: ep, EpisodeID: ep.ID, Ended: ep.EndedAt != nil, At: now}
+	ended := ep.EndedAt != nil
+	snap := Snapshot{Episode: ep, EpisodeID: ep.ID, Ended: ended, At: now}
+	asOf := now
+	if ended {
+		asOf = *ep.EndedAt
+	}
 	index := map[string]int{}
 	for _, d := range ep.Districts {
 		index[d.Code] = len(snap.Districts)
-		snap.Districts = append(snap.Districts, DistrictFigures{Code: d.Code, Name: d.Name, Level: d.Level, Left: d.RemovedAt != nil})
+		// Ending the episode removes every district; those left before did leave.
+		left := d.RemovedAt != nil && d.RemovedAt.Before(asOf)
+		snap.Districts = append(snap.Districts, DistrictFigures{Code: d.Code, Name: d.Name, Level: d.Level, Left: left})
 	}
 	// row finds a district's line; people may remain in a district the
 	// episode does not list (it never should, but they must be counted).
@@ -119,7 +128,7 @@ func (s *Service) Snapshot(ctx context.Context, episodeID int64) (Snapshot, erro
 		}
 		return &snap.Districts[i]
 	}
-	live, err := s.store.LiveCounts(ctx, episodeID, now, now.Add(-CallerWindow))
+	live, err := s.store.LiveCounts(ctx, episodeID, ended, asOf, asOf.Add(-CallerWindow))
 	if err != nil {
 		return Snapshot{}, err
 	}

@@ -98,6 +98,30 @@ func TestSnapshotCallersAreWhoCalledNotWhoIsAssigned(t *testing.T) {
 	})
 }
 
+// An ended episode's assignments have all stopped: its snapshot shows the
+// final figures, over everyone it took in as its report does, as they
+// stood when it ended (overdue calls and callers then; nothing waits).
+func TestSnapshotOfEndedEpisodeKeepsItsFinalFigures(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		endEpisode(t, d, f.Episode, f.Now)
+		snap, err := newTestService(d).Snapshot(context.Background(), f.Episode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := Figures{People: 7, Matched: 6, Unmatched: 1, Called: 5, Fine: 3, NeedsHelp: 1, NotReached: 1, NotCalled: 2,
+			Overdue: 2, Volunteers: 3, Callers: 3}
+		if !snap.Ended || snap.Total != total {
+			t.Errorf("ended %v, total:\n got %+v\nwant %+v", snap.Ended, snap.Total, total)
+		}
+		// Districts that were in to the end did not "leave"; 12 did.
+		if len(snap.Districts) != 3 || snap.Districts[0].Left || snap.Districts[1].Left || !snap.Districts[2].Left ||
+			snap.Districts[0].People != 5 {
+			t.Errorf("districts %+v", snap.Districts)
+		}
+	})
+}
+
 func TestSnapshotOfUnknownAndEmptyEpisodes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		s := newTestService(d)

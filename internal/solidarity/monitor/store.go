@@ -182,20 +182,25 @@ type escalationCount struct {
 	Count        int
 }
 
-// activeScope selects an episode's active assignments. On SQLite it walks
-// the rows' id range sequentially rather than 20,000 index lookups: an
-// episode's people are inserted together, so the range is tight, and it
-// halves a snapshot's time. PostgreSQL plans this well by itself.
-func (s *Store) activeScope(ctx context.Context, episodeID int64) (string, []any, error) {
+// activeScope selects an episode's active assignments, or all of them
+// when all is set. On SQLite it walks the rows' id range sequentially
+// rather than 20,000 index lookups: an episode's people are inserted
+// together, so the range is tight, and it halves a snapshot's time.
+// PostgreSQL plans this well by itself.
+func (s *Store) activeScope(ctx context.Context, episodeID int64, all bool) (string, []any, error) {
+	active := " AND active = 1"
+	if all {
+		active = ""
+	}
 	if s.db.Engine == db.Postgres {
-		return "FROM solidarity_assignments WHERE episode_id = ? AND active = 1", []any{episodeID}, nil
+		return "FROM solidarity_assignments WHERE episode_id = ?" + active, []any{episodeID}, nil
 	}
 	var lo, hi sql.NullInt64
 	if err := s.db.QueryRow(ctx, "SELECT MIN(id), MAX(id) FROM solidarity_assignments WHERE episode_id = ?",
 		episodeID).Scan(&lo, &hi); err != nil {
 		return "", nil, err
 	}
-	return "FROM solidarity_assignments NOT INDEXED WHERE id BETWEEN ? AND ? AND episode_id = ? AND active = 1",
+	return "FROM solidarity_assignments NOT INDEXED WHERE id BETWEEN ? AND ? AND episode_id = ?" + active,
 		[]any{lo.Int64, hi.Int64, episodeID}, nil
 }
 
@@ -212,19 +217,23 @@ func volunteersColumn(e db.Engine) string {
 }
 
 // recentCallers counts the volunteers who recorded a call since a time to
-// a person of the episode's active assignments, whoever holds the person
-// now: by district, and in all (each once). PostgreSQL counts them in one
+// a person of the episode's active assignments (all of them when all is
+// set), whoever holds the person now: by district, and in all (each once). PostgreSQL counts them in one
 // grouped pass, the total being the row of no district. SQLite lists the
 // (volunteer, district) pairs in one string that Go counts, and reads the
 // calls sequentially from the first recent one (calls are inserted as they
 // are made, so the range is about the recent ones): grouping and lookups
 // through the index cost it twice as much.
-func (s *Store) recentCallers(ctx context.Context, episodeID int64, since time.Time) (map[string]int, int, error) {
+func (s *Store) recentCallers(ctx context.Context, episodeID int64, since time.Time, all bool) (map[string]int, int, error) {
 	byDistrict, total := map[string]int{}, 0
+	active := " AND a.active = 1"
+	if all {
+		active = ""
+	}
 	if s.db.Engine == db.Postgres {
 		rows, err := s.db.Query(ctx, `SELECT a.district_code, COUNT(DISTINCT c.volunteer_id)
 			FROM solidarity_calls c JOIN solidarity_assignments a ON a.id = c.assignment_id
-			WHERE c.episode_id = ? AND c.called_at >= ? AND a.active = 1
+			WHERE c.episode_id = ? AND c.called_at >= ?`+active+`
 			GROUP BY GROUPING SETS ((a.district_code), ())`, episodeID, since)
 		if err != nil {
 			return nil, 0, err
@@ -248,7 +257,7 @@ func (s *Store) recentCallers(ctx context.Context, episodeID int64, since time.T
 	if err := s.db.QueryRow(ctx, `SELECT GROUP_CONCAT(c.volunteer_id || ':' || a.district_code, char(30))
 		FROM solidarity_calls c NOT INDEXED JOIN solidarity_assignments a ON a.id = c.assignment_id
 		WHERE c.id >= (SELECT MIN(id) FROM solidarity_calls WHERE episode_id = ? AND called_at >= ?)
-		AND c.episode_id = ? AND c.called_at >= ? AND a.active = 1`,
+		AND c.episode_id = ? AND c.called_at >= ?`+active,
 		episodeID, since, episodeID, since).Scan(&list); err != nil || list.String == "" {
 		return byDistrict, 0, err
 	}
@@ -272,16 +281,16 @@ func (s *Store) recentCallers(ctx context.Context, episodeID int64, since time.T
 	return byDistrict, len(volunteers), nil
 }
 
-// LiveCounts counts the people in an episode (active assignments) by
-// district and last outcome, their volunteers, the volunteers who
+// LiveCounts counts the people in an episode (active assignments, or all
+// of them when all is set) by district and last outcome, their volunteers, the volunteers who
 // recorded a call since callersSince (whoever holds the person now), and
 // the escalations waiting, by district and reason. One grouped pass over
 // the episode's assignments (two on PostgreSQL), one over its recent calls
 // (recentCallers) and one over its escalations: a snapshot stays a few
 // tens of milliseconds at 20,000 people (BenchmarkSnapshot).
-func (s *Store) LiveCounts(ctx context.Context, episodeID int64, now, callersSince time.Time) (liveCounts, error) {
+func (s *Store) LiveCounts(ctx context.Context, episodeID int64, all bool, now, callersSince time.Time) (liveCounts, error) {
 	var c liveCounts
-	scope, args, err := s.activeScope(ctx, episodeID)
+	scope, args, err := s.activeScope(ctx, episodeID, all)
 	if err != nil {
 		return c, err
 	}
@@ -331,7 +340,7 @@ func (s *Store) LiveCounts(ctx context.Context, episodeID int64, now, callersSin
 			return c, err
 		}
 	}
-	byDistrict, total, err := s.recentCallers(ctx, episodeID, callersSince)
+	byDistrict, total, err := s.recentCallers(ctx, episodeID, callersSince, all)
 	if err != nil {
 		return c, err
 	}

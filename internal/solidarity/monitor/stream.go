@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -18,8 +19,9 @@ const reconnectMillis = 5000
 
 // Stream answers text/event-stream: an episode's snapshot at once, then
 // each change ("snapshot" events of JSON), with a comment every heartbeat.
-// It returns when the client goes, the broker closes (shutdown) or the
-// stream's lifetime ends. The caller has checked access and taken a slot.
+// It returns after an ended episode's final snapshot, or when the client
+// goes, the broker closes (shutdown) or the stream's lifetime ends. The
+// caller has checked access and taken a slot.
 func (s *Service) Stream(w http.ResponseWriter, r *http.Request, episodeID int64) {
 	b := s.broker
 	// Subscribe before the first read: a change after it reaches the feed.
@@ -59,7 +61,7 @@ func (s *Service) Stream(w http.ResponseWriter, r *http.Request, episodeID int64
 		return [][]byte{[]byte("event: snapshot\ndata: "), p, []byte("\n\n")}
 	}
 	w.WriteHeader(http.StatusOK)
-	if !send(append([][]byte{[]byte("retry: " + strconv.Itoa(reconnectMillis) + "\n\n")}, event(first)...)...) {
+	if !send(append([][]byte{[]byte("retry: " + strconv.Itoa(reconnectMillis) + "\n\n")}, event(first)...)...) || ended(first) {
 		return
 	}
 	last := first
@@ -80,7 +82,7 @@ func (s *Service) Stream(w http.ResponseWriter, r *http.Request, episodeID int64
 				continue
 			}
 			last = p
-			if !send(event(p)...) {
+			if !send(event(p)...) || ended(p) {
 				return
 			}
 		case <-heartbeat.C:
@@ -89,4 +91,12 @@ func (s *Service) Stream(w http.ResponseWriter, r *http.Request, episodeID int64
 			}
 		}
 	}
+}
+
+// ended tells whether a snapshot is an ended episode's: the last one.
+func ended(payload []byte) bool {
+	var s struct {
+		Ended bool `json:"ended"`
+	}
+	return json.Unmarshal(payload, &s) == nil && s.Ended
 }

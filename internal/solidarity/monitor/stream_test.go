@@ -174,6 +174,42 @@ func TestStreamLifetimeEndsIt(t *testing.T) {
 	})
 }
 
+// An episode ending while watched: the stream sends its final figures and
+// ends, so that the page can say so and the browser stop. Heartbeats come
+// every millisecond: a stream that went on would send one next.
+func TestStreamSendsTheFinalSnapshotAndEnds(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		svc := NewService(Deps{DB: d, Poll: time.Hour, Heartbeat: time.Millisecond})
+		_, br, _ := openStream(t, svc, f.Episode)
+		nextSnapshot(t, br)
+		endEpisode(t, d, f.Episode, db.Now())
+		svc.Broker().Publish(f.Episode)
+		var last struct {
+			Ended bool           `json:"ended"`
+			Total map[string]int `json:"total"`
+		}
+		for {
+			e, err := readEvent(t, br)
+			if err != nil {
+				t.Fatalf("stream ended before the final snapshot: %v", err)
+			}
+			if e.Name == "snapshot" {
+				if err := json.Unmarshal([]byte(e.Data), &last); err != nil {
+					t.Fatal(err)
+				}
+				break
+			}
+		}
+		if !last.Ended || last.Total["people"] != 7 || last.Total["fine"] != 3 {
+			t.Errorf("final snapshot: %+v", last)
+		}
+		if e, err := readEvent(t, br); !errors.Is(err, io.EOF) {
+			t.Errorf("after the final snapshot: %+v, %v; want the end", e, err)
+		}
+	})
+}
+
 func TestStreamOfUnknownEpisode(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)
 	svc := NewService(Deps{DB: d})
