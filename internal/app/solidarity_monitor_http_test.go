@@ -130,6 +130,9 @@ func TestMonitorLivePage(t *testing.T) {
 		for _, want := range []string{
 			`data-stream="/coordination/solidarity/live/stream?episode=` + id + `"`,
 			`<script src="/static/js/solidarity-live.`, `aria-live="polite"`,
+			// The stream's state is announced; the JS links the report when the episode ends.
+			`<p id="live-status" class="live-status" role="status">`, `data-report="/coordination/solidarity/episodes/` + id + `/report"`,
+			`data-msg-ended="Cet épisode est terminé`, `data-msg-see-report="Voir le bilan"`,
 			`href="/coordination/solidarity/escalations?episode=` + id + `"`,
 			`<tr data-district="4"><th scope="row">Hôtel-de-Ville`,
 			`<td class="num" data-k="needs_help">1</td>`, `<dd data-k="people">3</dd>`, `<dd data-k="overdue">0</dd>`,

@@ -1,8 +1,10 @@
 // Coordinators' live dashboard: keeps the server-rendered figures up to
-// date from the episode's event stream (server-sent events) and announces
-// new people needing help in a polite live region. Progressive
-// enhancement: without EventSource the page stays as rendered and a reload
-// brings the latest figures.
+// date from the episode's event stream (server-sent events). Two polite
+// live regions, never told the same thing: #live-status says how the
+// stream stands (live, reconnecting, stopped, ended), #live-announce the
+// news in the figures (new people needing help). Progressive enhancement:
+// without EventSource the page stays as rendered and a reload brings the
+// latest figures.
 (function () {
   "use strict";
   var board = document.getElementById("live-board");
@@ -10,24 +12,37 @@
     return;
   }
   var status = document.getElementById("live-status");
+  var updated = document.getElementById("live-updated");
   var announce = document.getElementById("live-announce");
   var lang = document.documentElement.lang || "fr";
   var numbers = new Intl.NumberFormat(lang);
   var needsHelp = parseInt(board.dataset.needsHelp, 10) || 0;
+  // A stream ends every few minutes and the browser reconnects within
+  // seconds: only a loss lasting longer is announced.
+  var retryDelay = 10000;
+  var retryTimer = 0;
+  var ended = false;
 
   function fill(msg, value) {
     return (msg || "").replace("{0}", value);
   }
 
+  // setStatus changes the stream's state; the same state is not announced
+  // twice.
   function setStatus(text) {
-    status.textContent = text;
+    if (status.textContent !== text) {
+      status.textContent = text;
+    }
+  }
+
+  function escape(s) {
+    return window.CSS && CSS.escape ? CSS.escape(s) : s;
   }
 
   // update writes a line's figures into every cell that shows them: the
   // summary and the tables' total rows share the key "total".
   function update(key, figures) {
-    var sel = '[data-district="' + (window.CSS && CSS.escape ? CSS.escape(key) : key) + '"] [data-k]';
-    var cells = board.querySelectorAll(sel);
+    var cells = board.querySelectorAll('[data-district="' + escape(key) + '"] [data-k]');
     for (var i = 0; i < cells.length; i++) {
       var v = figures[cells[i].getAttribute("data-k")];
       if (typeof v === "number") {
@@ -43,12 +58,21 @@
     update("total", snap.total);
     var missing = false;
     (snap.districts || []).forEach(function (d) {
-      if (!board.querySelector('[data-district="' + (window.CSS && CSS.escape ? CSS.escape(d.code) : d.code) + '"]')) {
+      if (!board.querySelector('[data-district="' + escape(d.code) + '"]')) {
         missing = true;
         return;
       }
       update(d.code, d);
     });
+    var at = new Date().toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    updated.textContent = fill(board.dataset.msgUpdated, at);
+    updated.hidden = false;
+    if (snap.ended) {
+      // The final figures count everyone the episode took in, as the
+      // report does: they are no news.
+      end();
+      return;
+    }
     var now = snap.total.needs_help;
     var news = [];
     if (now > needsHelp) {
@@ -62,8 +86,18 @@
     if (news.length) {
       announce.textContent = news.join(" ");
     }
-    var at = new Date().toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-    setStatus(fill(board.dataset.msgUpdated, at));
+  }
+
+  // end stops for good: the episode has ended and its figures are final.
+  function end() {
+    ended = true;
+    source.close();
+    clearTimeout(retryTimer);
+    var link = document.createElement("a");
+    link.href = board.dataset.report;
+    link.textContent = board.dataset.msgSeeReport;
+    status.textContent = board.dataset.msgEnded + " ";
+    status.appendChild(link);
   }
 
   var source = null;
@@ -71,16 +105,33 @@
   function connect() {
     source = new EventSource(board.dataset.stream);
     source.addEventListener("open", function () {
+      clearTimeout(retryTimer);
+      retryTimer = 0;
       setStatus(board.dataset.msgLive);
     });
     source.addEventListener("snapshot", function (ev) {
+      var snap;
       try {
-        apply(JSON.parse(ev.data));
-      } catch (e) { /* a malformed event: keep what is shown */ }
+        snap = JSON.parse(ev.data);
+      } catch (e) {
+        return; // a malformed event: keep what is shown
+      }
+      apply(snap);
     });
     source.addEventListener("error", function () {
-      // The browser retries by itself unless the server refused the stream.
-      setStatus(source.readyState === EventSource.CLOSED ? board.dataset.msgStopped : board.dataset.msgRetrying);
+      if (ended) {
+        return;
+      }
+      // The browser retries by itself unless the server refused the
+      // stream (an episode ended meanwhile answers 204).
+      if (source.readyState === EventSource.CLOSED) {
+        clearTimeout(retryTimer);
+        setStatus(board.dataset.msgStopped);
+      } else if (!retryTimer) {
+        retryTimer = setTimeout(function () {
+          setStatus(board.dataset.msgRetrying);
+        }, retryDelay);
+      }
     });
   }
 
@@ -88,9 +139,11 @@
   // back to it from the browser's history opens a new one.
   window.addEventListener("pagehide", function () {
     source.close();
+    clearTimeout(retryTimer);
+    retryTimer = 0;
   });
   window.addEventListener("pageshow", function (ev) {
-    if (ev.persisted) {
+    if (ev.persisted && !ended) {
       connect();
     }
   });
