@@ -35,51 +35,9 @@ func (s *Service) withdraw(ctx context.Context, userID int64) error {
 	if err != nil {
 		return err
 	}
-	var mp matchPlan
-	var gone []int64
-	var staff []volunteers.Contact
-	episodeOf := map[int64]Assignment{}
-	if len(rows) > 0 {
-		var codes []string
-		for _, x := range rows {
-			if !slices.Contains(codes, x.District) {
-				codes = append(codes, x.District)
-			}
-		}
-		people, err := s.Registry.Active(ctx, codes, s.now())
-		if err != nil {
-			return err
-		}
-		registered := map[int64]int{}
-		for i, p := range people {
-			registered[p.ID] = i
-		}
-		var cands []candidate
-		for _, x := range rows {
-			episodeOf[x.ID] = x
-			i, ok := registered[x.PersonID]
-			if !ok {
-				gone = append(gone, x.ID)
-				continue
-			}
-			p := people[i]
-			cands = append(cands, candidate{
-				Person: matching.Person{ID: p.ID, Lat: p.Lat, Lon: p.Lon, Languages: p.Languages, District: x.District},
-				row: rowState{id: x.ID, person: x.PersonID, volunteer: x.VolunteerID, district: x.District, active: true,
-					version: x.Version, due: x.NextDueAt},
-				reason: UnmatchedVolunteerLeft,
-			})
-		}
-		rm, err := s.readRoom(ctx, s.DB)
-		if err != nil {
-			return err
-		}
-		if mp, err = s.planPairs(ctx, cands, rm, userID, false); err != nil {
-			return err
-		}
-		if staff, err = s.coordinatorsBut(ctx, userID); err != nil {
-			return err
-		}
+	mp, gone, staff, err := s.planWithdrawal(ctx, userID, rows)
+	if err != nil {
+		return err
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if err := lockAssignments(ctx, tx); err != nil {
@@ -109,6 +67,10 @@ func (s *Service) withdraw(ctx context.Context, userID int64) error {
 		if err != nil {
 			return err
 		}
+		episodeOf := map[int64]Assignment{}
+		for _, x := range rows {
+			episodeOf[x.ID] = x
+		}
 		byEpisode := map[int64][]decision{}
 		for _, d := range mp.decisions {
 			ep := episodeOf[d.row.id].EpisodeID
@@ -137,6 +99,54 @@ func (s *Service) withdraw(ctx context.Context, userID int64) error {
 		s.changed(tx, eps...)
 		return nil
 	})
+}
+
+// planWithdrawal matches the people of rows, the leaving volunteer's,
+// among the other members with room left, and lists the rows of people no
+// longer registered and the staff to tell.
+func (s *Service) planWithdrawal(ctx context.Context, userID int64, rows []Assignment) (mp matchPlan, gone []int64,
+	staff []volunteers.Contact, err error) {
+	if len(rows) == 0 {
+		return mp, nil, nil, nil
+	}
+	var codes []string
+	for _, x := range rows {
+		if !slices.Contains(codes, x.District) {
+			codes = append(codes, x.District)
+		}
+	}
+	people, err := s.Registry.Active(ctx, codes, s.now())
+	if err != nil {
+		return mp, nil, nil, err
+	}
+	registered := map[int64]int{}
+	for i, p := range people {
+		registered[p.ID] = i
+	}
+	var cands []candidate
+	for _, x := range rows {
+		i, ok := registered[x.PersonID]
+		if !ok {
+			gone = append(gone, x.ID)
+			continue
+		}
+		p := people[i]
+		cands = append(cands, candidate{
+			Person: matching.Person{ID: p.ID, Lat: p.Lat, Lon: p.Lon, Languages: p.Languages, District: x.District},
+			row: rowState{id: x.ID, person: x.PersonID, volunteer: x.VolunteerID, district: x.District, active: true,
+				version: x.Version, due: x.NextDueAt},
+			reason: UnmatchedVolunteerLeft,
+		})
+	}
+	rm, err := s.readRoom(ctx, s.DB)
+	if err != nil {
+		return mp, nil, nil, err
+	}
+	if mp, err = s.planPairs(ctx, cands, rm, userID, false); err != nil {
+		return mp, nil, nil, err
+	}
+	staff, err = s.coordinatorsBut(ctx, userID)
+	return mp, gone, staff, err
 }
 
 // EraseVolunteer runs inside the transaction that deletes an account,
