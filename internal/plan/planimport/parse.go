@@ -1,0 +1,128 @@
+package planimport
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// ParseActions reads a whole CSV file of actions. It returns either every
+// action or none: when any row is bad the result is nil and the error is an
+// *ImportError that lists all the problems found, so nothing is half applied.
+// Other errors are failures to read r.
+func ParseActions(r io.Reader) ([]Action, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	// Spreadsheets on Windows save UTF-8 with a byte order mark; without
+	// stripping it the first header would not be recognised.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &ImportError{Problems: []Problem{{Line: 1, Reason: ReasonEmptyFile}}}
+	}
+
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = detectSeparator(data)
+	cr.FieldsPerRecord = -1 // counted by hand, so a short row is one problem among others
+	cr.TrimLeadingSpace = true
+
+	header, err := cr.Read()
+	if err != nil {
+		return nil, &ImportError{Problems: []Problem{csvProblem(err, 1)}}
+	}
+	cols, problems := mapHeader(header)
+	if len(problems) > 0 {
+		// Without a trustworthy header every row would be misread.
+		return nil, &ImportError{Problems: problems}
+	}
+
+	var actions []Action
+	for {
+		record, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			// The reader cannot be trusted past a broken quote: stop here,
+			// keeping what was already found.
+			line, _ := cr.FieldPos(0)
+			problems = append(problems, csvProblem(err, line))
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if isBlank(record) {
+			continue
+		}
+		if len(record) != len(cols) {
+			problems = append(problems, Problem{Line: line, Reason: ReasonFieldCount,
+				Value: strconv.Itoa(len(record)) + "/" + strconv.Itoa(len(cols))})
+			continue
+		}
+		a, rowProblems := parseRow(cols, record, line)
+		problems = append(problems, rowProblems...)
+		actions = append(actions, a)
+	}
+	problems = append(problems, checkTree(actions)...)
+	if len(problems) > 0 {
+		sortProblems(problems)
+		return nil, &ImportError{Problems: problems}
+	}
+	return actions, nil
+}
+
+// detectSeparator picks ';' or ',' by counting them in the header line:
+// French spreadsheets use ';' because ',' is the decimal mark.
+func detectSeparator(data []byte) rune {
+	header, _, _ := bytes.Cut(data, []byte("\n"))
+	if bytes.Count(header, []byte(";")) > bytes.Count(header, []byte(",")) {
+		return ';'
+	}
+	return ','
+}
+
+// mapHeader returns the canonical column of each header cell. Unknown
+// columns are refused rather than ignored: a misspelt "statuts" would
+// otherwise silently leave every status unchanged.
+func mapHeader(header []string) ([]string, []Problem) {
+	var problems []Problem
+	cols := make([]string, len(header))
+	seen := map[string]bool{}
+	for i, h := range header {
+		col, ok := headerAliases[normaliseHeader(h)]
+		switch {
+		case !ok:
+			problems = append(problems, Problem{Line: 1, Reason: ReasonUnknownColumn, Value: h})
+		case seen[col]:
+			problems = append(problems, Problem{Line: 1, Reason: ReasonDuplicateColumn, Column: col, Value: h})
+		}
+		seen[col] = true
+		cols[i] = col
+	}
+	for _, required := range []string{colIdentifier, colTitle} {
+		if !seen[required] {
+			problems = append(problems, Problem{Line: 1, Reason: ReasonMissingColumn, Column: required})
+		}
+	}
+	return cols, problems
+}
+
+func csvProblem(err error, line int) Problem {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		line = pe.StartLine
+	}
+	return Problem{Line: line, Reason: ReasonMalformedCSV, Value: err.Error()}
+}
+
+func isBlank(record []string) bool {
+	for _, f := range record {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
