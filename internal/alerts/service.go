@@ -69,16 +69,20 @@ func (s *Service) SetMany(ctx context.Context, actor Actor, hazard Hazard, codes
 		codes = []string{""}
 	}
 	codes = slices.Compact(slices.Sorted(slices.Values(codes)))
+	known, err := s.districts.List(ctx)
+	if err != nil {
+		return nil, err
+	}
 	rs := make([]Record, len(codes))
 	for i, code := range codes {
-		r, err := s.validate(ctx, hazard, code, level, advice)
+		r, err := validate(known, hazard, code, level, advice)
 		if err != nil {
 			return nil, err
 		}
 		r.SetBy = actor.UserID
 		rs[i] = r
 	}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
 		if err := lockLevels(ctx, tx); err != nil {
 			return err
 		}
@@ -133,8 +137,9 @@ func setTx(ctx context.Context, tx *db.Tx, actor Actor, r *Record) error {
 		Detail: fmt.Sprintf("%s, %s: %s -> %d", r.Hazard, r.Scope(), from, r.Level)})
 }
 
-// validate checks a change and returns it as a record, advice trimmed.
-func (s *Service) validate(ctx context.Context, h Hazard, districtCode string, l Level, advice string) (Record, error) {
+// validate checks a change against the known districts and returns it as a
+// record, advice trimmed.
+func validate(known []districts.District, h Hazard, districtCode string, l Level, advice string) (Record, error) {
 	if !h.Valid() {
 		return Record{}, &FieldError{Field: "hazard", Key: "form.error.choice"}
 	}
@@ -145,27 +150,12 @@ func (s *Service) validate(ctx context.Context, h Hazard, districtCode string, l
 	if utf8.RuneCountInString(advice) > MaxAdvice {
 		return Record{}, &FieldError{Field: "advice", Key: "form.error.too_long"} // {0} is MaxAdvice
 	}
-	if districtCode != "" {
-		ok, err := s.knownDistrict(ctx, districtCode)
-		if err != nil {
-			return Record{}, err
-		}
-		if !ok {
-			return Record{}, &FieldError{Field: "district", Key: "form.error.choice"}
-		}
+	// "city" is reserved for the city's scope.
+	if districtCode != "" && (districtCode == CityScope ||
+		!slices.ContainsFunc(known, func(d districts.District) bool { return d.Code == districtCode })) {
+		return Record{}, &FieldError{Field: "district", Key: "form.error.choice"}
 	}
 	return Record{Hazard: h, DistrictCode: districtCode, Level: l, Advice: advice}, nil
-}
-
-func (s *Service) knownDistrict(ctx context.Context, code string) (bool, error) {
-	if code == CityScope { // reserved for the city's scope
-		return false, nil
-	}
-	ds, err := s.districts.List(ctx)
-	if err != nil {
-		return false, err
-	}
-	return slices.ContainsFunc(ds, func(d districts.District) bool { return d.Code == code }), nil
 }
 
 // Current returns the effective levels of the city and of every district.

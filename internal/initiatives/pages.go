@@ -207,14 +207,8 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
 
 // act applies an organiser's action from the initiative page.
 func (h *handlers) act(w http.ResponseWriter, r *http.Request) {
-	id, ok := web.PathID(r, "")
+	id, f, ok := h.rn.IDAndForm(w, r)
 	if !ok {
-		h.rn.Error(w, r, http.StatusNotFound, nil)
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.rn.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
 	action := f.Get("action")
@@ -231,14 +225,8 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) setIntroductions(w http.ResponseWriter, r *http.Request) {
-	id, ok := web.PathID(r, "")
+	id, f, ok := h.rn.IDAndForm(w, r)
 	if !ok {
-		h.rn.Error(w, r, http.StatusNotFound, nil)
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.rn.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
 	if err := h.svc.SetIntroductions(r.Context(), actor(r), id, f.Get("introductions") == "1"); err != nil {
@@ -295,14 +283,8 @@ func (h *handlers) renderQueue(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (h *handlers) decide(w http.ResponseWriter, r *http.Request) {
-	id, ok := web.PathID(r, "")
+	id, f, ok := h.rn.IDAndForm(w, r)
 	if !ok {
-		h.rn.Error(w, r, http.StatusNotFound, nil)
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.rn.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
 	// The queue's form carries the version the moderator read; a request

@@ -84,14 +84,8 @@ func (h *handlers) renderTeam(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (h *handlers) invite(w http.ResponseWriter, r *http.Request) {
-	id, ok := web.PathID(r, "")
+	id, f, ok := h.rn.IDAndForm(w, r)
 	if !ok {
-		h.rn.Error(w, r, http.StatusNotFound, nil)
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.rn.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
 	errs, err := h.svc.Invite(r.Context(), actor(r), id, f.Get("email"), web.Lang(r))

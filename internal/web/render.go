@@ -307,3 +307,19 @@ func JSON(w http.ResponseWriter, status int, v any) {
 func Redirect(w http.ResponseWriter, r *http.Request, path string) {
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
+
+// IDAndForm reads the path's {id} and the posted form of an action on one
+// item. On a bad id (404) or an unreadable form (400) it has answered, and
+// ok is false.
+func (rn *Renderer) IDAndForm(w http.ResponseWriter, r *http.Request) (id int64, f *Form, ok bool) {
+	if id, ok = PathID(r, ""); !ok {
+		rn.Error(w, r, http.StatusNotFound, nil)
+		return 0, nil, false
+	}
+	f, err := ParseForm(r)
+	if err != nil {
+		rn.Error(w, r, http.StatusBadRequest, err)
+		return 0, nil, false
+	}
+	return id, f, true
+}

@@ -98,14 +98,8 @@ func (h *handlers) renderCall(w http.ResponseWriter, r *http.Request, status int
 // with what was typed (409), a form for a person handed to someone else
 // since gets the volunteer's list saying so (409).
 func (h *handlers) recordCall(w http.ResponseWriter, r *http.Request) {
-	id, ok := web.PathID(r, "")
+	id, f, ok := h.rn.IDAndForm(w, r)
 	if !ok {
-		h.rn.Error(w, r, http.StatusNotFound, nil)
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.rn.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
 	version, _ := strconv.Atoi(f.Get("version"))

@@ -180,14 +180,8 @@ func (h *handlers) renderEscalation(w http.ResponseWriter, r *http.Request, stat
 }
 
 func (h *handlers) reassign(w http.ResponseWriter, r *http.Request) {
-	id, ok := web.PathID(r, "")
+	id, f, ok := h.rn.IDAndForm(w, r)
 	if !ok {
-		h.rn.Error(w, r, http.StatusNotFound, nil)
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.rn.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
 	volunteer, _ := strconv.ParseInt(f.Get("volunteer"), 10, 64)
@@ -196,14 +190,8 @@ func (h *handlers) reassign(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) closeEscalation(w http.ResponseWriter, r *http.Request) {
-	id, ok := web.PathID(r, "")
+	id, f, ok := h.rn.IDAndForm(w, r)
 	if !ok {
-		h.rn.Error(w, r, http.StatusNotFound, nil)
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.rn.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
 	errs, err := h.svc.CloseEscalation(r.Context(), actor(r), id, f.Values.Get("note"))

@@ -115,14 +115,8 @@ func (h *handlers) show(p pages) http.HandlerFunc {
 
 func (h *handlers) update(p pages) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := web.PathID(r, "")
+		id, f, ok := h.rn.IDAndForm(w, r)
 		if !ok {
-			h.rn.Error(w, r, http.StatusNotFound, nil)
-			return
-		}
-		f, err := web.ParseForm(r)
-		if err != nil {
-			h.rn.Error(w, r, http.StatusBadRequest, err)
 			return
 		}
 		a := actor(r)
@@ -158,14 +152,8 @@ func (h *handlers) update(p pages) http.HandlerFunc {
 
 func (h *handlers) renew(p pages) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := web.PathID(r, "")
+		id, rf, ok := h.rn.IDAndForm(w, r)
 		if !ok {
-			h.rn.Error(w, r, http.StatusNotFound, nil)
-			return
-		}
-		rf, err := web.ParseForm(r)
-		if err != nil {
-			h.rn.Error(w, r, http.StatusBadRequest, err)
 			return
 		}
 		errs, err := h.svc.Renew(r.Context(), actor(r), p.sc, id, rf.Get("consent") == "yes")
@@ -185,14 +173,8 @@ func (h *handlers) renew(p pages) http.HandlerFunc {
 
 func (h *handlers) withdraw(p pages) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := web.PathID(r, "")
+		id, wf, ok := h.rn.IDAndForm(w, r)
 		if !ok {
-			h.rn.Error(w, r, http.StatusNotFound, nil)
-			return
-		}
-		wf, err := web.ParseForm(r)
-		if err != nil {
-			h.rn.Error(w, r, http.StatusBadRequest, err)
 			return
 		}
 		if wf.Get("confirm") != "yes" {
