@@ -29,6 +29,12 @@ import (
 	"climatevolunteers/internal/messages"
 	"climatevolunteers/internal/ops"
 	"climatevolunteers/internal/outbox"
+	"climatevolunteers/internal/plan/actions"
+	"climatevolunteers/internal/plan/committees"
+	"climatevolunteers/internal/plan/dashboard"
+	"climatevolunteers/internal/plan/history"
+	"climatevolunteers/internal/plan/indicators"
+	"climatevolunteers/internal/plan/questions"
 	"climatevolunteers/internal/sealed"
 	"climatevolunteers/internal/solidarity/episodes"
 	"climatevolunteers/internal/solidarity/monitor"
@@ -132,7 +138,8 @@ func Keys(cfg config.Config) (*sealed.Keyring, error) {
 // LocaleSources lists every feature's translations.
 func LocaleSources() []fs.FS {
 	return []fs.FS{web.Locales, home.Locales, districts.Locales, auth.Locales, password.Locales, outbox.Locales, audit.Locales, volunteers.Locales, messages.Locales, initiatives.Locales, events.Locales,
-		alerts.Locales, coolplaces.Locales, registry.Locales, network.Locales, episodes.Locales, monitor.Locales}
+		alerts.Locales, coolplaces.Locales, registry.Locales, network.Locales, episodes.Locales, monitor.Locales,
+		actions.Locales, indicators.Locales, dashboard.Locales, questions.Locales, committees.Locales}
 }
 
 // NewWithDB builds the handler over an open, migrated database (tests use it
@@ -153,6 +160,7 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		{Key: "nav.districts", Path: "/districts"},
 		{Key: "alerts.nav", Path: "/alerts"},
 		{Key: "coolplaces.nav", Path: "/cool-places"},
+		{Key: "plan.dashboard.nav", Path: "/plan"},
 	}
 	rn, err := web.NewRenderer(cat, static, nav, log, cfg.Secure())
 	if err != nil {
@@ -252,6 +260,11 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	alertSvc.AfterChange = func(ctx context.Context, actor alerts.Actor, hazard alerts.Hazard) error {
 		return sol.episodes.Sync(ctx, actor.UserID, hazard)
 	}
+	plan := &planDeps{cfg: cfg, db: d, log: log, r: r, rn: rn, guard: guard, notify: worker.Notify,
+		volunteers: volunteerSvc, initiatives: initiativeSvc, events: eventSvc}
+	if err := wirePlan(plan); err != nil {
+		return nil, err
+	}
 	rn.Notices = func(r *http.Request) []web.Notice {
 		return append(alertPages.Notices(r), sol.callsNotice(r)...)
 	}
@@ -269,7 +282,10 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		if err := sol.episodes.EraseVolunteer(ctx, tx, userID); err != nil {
 			return err
 		}
-		return sol.network.EraseMember(ctx, tx, userID)
+		if err := sol.network.EraseMember(ctx, tx, userID); err != nil {
+			return err
+		}
+		return history.EraseActor(ctx, tx, userID)
 	}
 	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})
 	audit.Register(r, rn, d, admin)

@@ -112,7 +112,8 @@ func testRoutesByRole(t *testing.T, e db.Engine) {
 	cases = append(cases, initiativeRoutes(t, a)...)
 	for _, more := range [][]routeCase{eventPageRoutes(t, a), eventRegistrationRoutes(t, a), eventCheckinRoutes(t, a), eventCalendarRoutes(t, a),
 		solidarityAlertsRoutes(t, a), solidarityRegistryRoutes(t, a), solidarityNetworkRoutes(t, a),
-		solidarityEpisodesRoutes(t, a), solidarityMonitorRoutes(t, a)} {
+		solidarityEpisodesRoutes(t, a), solidarityMonitorRoutes(t, a),
+		planActionsRoutes(t, a), planIndicatorsRoutes(t, a), planDashboardRoutes(t, a), planQuestionsRoutes(t, a), planCommitteesRoutes(t, a)} {
 		cases = append(cases, more...)
 	}
 

@@ -51,6 +51,17 @@ const (
 	ActionSolidarityEscalationClose = "solidarity.escalation_closed"
 	ActionSolidarityIntervalsSet    = "solidarity.intervals_set"
 	ActionSolidarityEpisodeEnded    = "solidarity.episode_ended"
+	// Climate Plan: staff edits (the plan's public history keeps the
+	// details), imports, official answers and moderation of questions.
+	ActionPlanThemeSaved       = "plan.theme_saved"
+	ActionPlanActionCreated    = "plan.action_created"
+	ActionPlanActionUpdated    = "plan.action_updated"
+	ActionPlanIndicatorSaved   = "plan.indicator_saved"
+	ActionPlanValueRecorded    = "plan.value_recorded"
+	ActionPlanImported         = "plan.imported"
+	ActionPlanAnswerPosted     = "plan.answer_posted"
+	ActionPlanQuestionHidden   = "plan.question_hidden"
+	ActionPlanCommitteeChanged = "plan.committee_changed"
 )
 
 // actions lists every known action, in the order the filter offers them.
@@ -64,6 +75,9 @@ var actions = []string{
 	ActionRegistryWithdrawn, ActionRegistryPurged,
 	ActionSolidarityActivated, ActionSolidarityAccessDenied, ActionSolidarityReassigned,
 	ActionSolidarityEscalationClose, ActionSolidarityIntervalsSet, ActionSolidarityEpisodeEnded,
+	ActionPlanThemeSaved, ActionPlanActionCreated, ActionPlanActionUpdated, ActionPlanIndicatorSaved,
+	ActionPlanValueRecorded, ActionPlanImported, ActionPlanAnswerPosted, ActionPlanQuestionHidden,
+	ActionPlanCommitteeChanged,
 }
 
 // Actions returns the known actions.

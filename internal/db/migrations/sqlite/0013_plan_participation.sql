@@ -1,0 +1,97 @@
+-- Questions on the Climate Plan's actions and the monitoring committees
+-- (issue 8). A question is public once asked; moderators can hide it.
+-- An answer from the responsible department is marked official.
+CREATE TABLE plan_questions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    action_id INTEGER NOT NULL REFERENCES plan_actions (id) ON DELETE CASCADE,
+    author_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    answered_at TIMESTAMP,
+    hidden_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX plan_questions_action ON plan_questions (action_id, created_at);
+CREATE INDEX plan_questions_recent ON plan_questions (hidden_at, created_at);
+
+CREATE TABLE plan_answers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    question_id INTEGER NOT NULL REFERENCES plan_questions (id) ON DELETE CASCADE,
+    author_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    department TEXT NOT NULL DEFAULT '',
+    official INTEGER NOT NULL DEFAULT 0,
+    body TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX plan_answers_question ON plan_answers (question_id, created_at);
+
+CREATE TABLE plan_question_followers (
+    question_id INTEGER NOT NULL REFERENCES plan_questions (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (question_id, user_id)
+);
+CREATE INDEX plan_question_followers_user ON plan_question_followers (user_id);
+
+CREATE TABLE plan_committees (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    theme_id INTEGER REFERENCES plan_themes (id) ON DELETE SET NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+
+-- A member is an account (user_id) or a named person without one (an elected
+-- official, say); kind says in which college they sit.
+CREATE TABLE plan_committee_members (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    committee_id INTEGER NOT NULL REFERENCES plan_committees (id) ON DELETE CASCADE,
+    user_id INTEGER REFERENCES users (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('volunteer', 'resident', 'elected', 'staff')),
+    role TEXT NOT NULL DEFAULT '',
+    joined_on TEXT NOT NULL,
+    left_on TEXT
+);
+CREATE INDEX plan_committee_members_committee ON plan_committee_members (committee_id, kind);
+
+-- A meeting is an event of the events feature (event_id); its minutes are
+-- published here once approved.
+CREATE TABLE plan_committee_meetings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    committee_id INTEGER NOT NULL REFERENCES plan_committees (id) ON DELETE CASCADE,
+    event_id INTEGER REFERENCES events (id) ON DELETE SET NULL,
+    title TEXT NOT NULL,
+    starts_at TIMESTAMP NOT NULL,
+    minutes TEXT NOT NULL DEFAULT '',
+    minutes_published_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX plan_committee_meetings_committee ON plan_committee_meetings (committee_id, starts_at);
+
+CREATE TABLE plan_committee_decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    committee_id INTEGER NOT NULL REFERENCES plan_committees (id) ON DELETE CASCADE,
+    meeting_id INTEGER REFERENCES plan_committee_meetings (id) ON DELETE SET NULL,
+    action_id INTEGER REFERENCES plan_actions (id) ON DELETE SET NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in_progress', 'done', 'dropped')),
+    due_on TEXT,
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX plan_committee_decisions_committee ON plan_committee_decisions (committee_id, status);
+
+CREATE TABLE plan_decision_followups (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    decision_id INTEGER NOT NULL REFERENCES plan_committee_decisions (id) ON DELETE CASCADE,
+    author_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX plan_decision_followups_decision ON plan_decision_followups (decision_id, created_at);
