@@ -15,6 +15,8 @@ const (
 	colDepartments = "departments"
 	colParent      = "parent"
 	colWeight      = "weight"
+	colPartners    = "partners"
+	colDescription = "description"
 )
 
 // headerAliases maps a normalised header (see normalise) to its column.
@@ -33,6 +35,8 @@ var headerAliases = map[string]string{
 	"servicesresponsables": colDepartments, "departments": colDepartments, "responsibledepartments": colDepartments,
 	"parent": colParent, "identifiantparent": colParent, "actionparente": colParent, "parentidentifier": colParent, "parentid": colParent,
 	"poids": colWeight, "ponderation": colWeight, "weight": colWeight,
+	"partenaires": colPartners, "partners": colPartners,
+	"description": colDescription, "descriptif": colDescription,
 }
 
 // statusWords maps a normalised status cell to a Status. Empty cells are

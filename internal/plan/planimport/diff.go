@@ -100,6 +100,8 @@ func fieldValues(a Action) []fieldValue {
 		{colDepartments, strings.Join(a.Departments, "; ")},
 		{colParent, a.Parent},
 		{colWeight, strconv.FormatFloat(a.Weight, 'g', -1, 64)},
+		{colPartners, strings.Join(a.Partners, "; ")},
+		{colDescription, a.Description},
 	}
 }
 

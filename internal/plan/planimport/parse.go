@@ -126,3 +126,28 @@ func isBlank(record []string) bool {
 	}
 	return true
 }
+
+// PresentColumns names the canonical columns of a file's header, so that an
+// import can keep the stored value of a column the file does not have
+// (a file without "partners" must not erase every partner). Nil when the
+// header cannot be read; ParseActions reports why.
+func PresentColumns(data []byte) map[string]bool {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = detectSeparator(data)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err != nil {
+		return nil
+	}
+	cols, problems := mapHeader(header)
+	if len(problems) > 0 {
+		return nil
+	}
+	present := make(map[string]bool, len(cols))
+	for _, c := range cols {
+		present[c] = true
+	}
+	return present
+}

@@ -17,11 +17,11 @@ func parseRow(cols, record []string, line int) (Action, []Problem) {
 	// The identifier first, so that every problem of the row can name it.
 	for i, col := range cols {
 		if col == colIdentifier {
-			a.Identifier = strings.TrimSpace(record[i])
+			a.Identifier = strings.TrimSpace(undefuse(record[i]))
 		}
 	}
 	for i, col := range cols {
-		v := strings.TrimSpace(record[i])
+		v := strings.TrimSpace(undefuse(record[i]))
 		switch col {
 		case colTitle:
 			a.Title = v
@@ -67,6 +67,10 @@ func parseRow(cols, record []string, line int) (Action, []Problem) {
 			}
 		case colDepartments:
 			a.Departments = splitList(v)
+		case colPartners:
+			a.Partners = splitList(v)
+		case colDescription:
+			a.Description = v
 		case colWeight:
 			if v == "" {
 				break
