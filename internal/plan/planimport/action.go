@@ -34,9 +34,9 @@ type Action struct {
 	Departments []string  // responsible City departments, in file order
 	Partners    []string  // partners (agencies, companies, associations), in file order
 	Description string
-	Parent      string    // identifier of the parent action; empty for a top-level action
-	Weight      float64   // share in the parent's rolled-up progress; 1 when not set
-	Line        int       // line of the row in the file, for messages; 0 for stored actions
+	Parent      string  // identifier of the parent action; empty for a top-level action
+	Weight      float64 // share in the parent's rolled-up progress; 1 when not set
+	Line        int     // line of the row in the file, for messages; 0 for stored actions
 }
 
 // dateLayout is the only date format accepted: unambiguous in French and English.
