@@ -6,7 +6,3 @@ import "embed"
 //
 //go:embed locales
 var Locales embed.FS
-
-// Service is the indicators' logic over the database (skeleton: the part's
-// engineer fills it in).
-type Service struct{}

@@ -10,20 +10,20 @@ import (
 // so that the web layer translates it; this package never writes prose.
 type FieldError struct {
 	Field string // "name", "unit", "goals[1].year"…
-	Code  string // "plan.indicator.error.…"
+	Code  string // "plan.indicators.error.…"
 }
 
 func (e FieldError) Error() string { return e.Field + ": " + e.Code }
 
 // Codes returned by the validators, one per reason a person can fix.
 const (
-	CodeRequired          = "plan.indicator.error.required"
-	CodeDirection         = "plan.indicator.error.direction"
-	CodeNotFinite         = "plan.indicator.error.not_finite"
-	CodeGoalNotAfterBase  = "plan.indicator.error.goal_year_not_after_baseline"
-	CodeGoalYearDuplicate = "plan.indicator.error.goal_year_duplicate"
-	CodeUnitLocked        = "plan.indicator.error.unit_locked"
-	CodeYear              = "plan.indicator.error.year"
+	CodeRequired          = "plan.indicators.error.required"
+	CodeDirection         = "plan.indicators.error.direction"
+	CodeNotFinite         = "plan.indicators.error.not_finite"
+	CodeGoalNotAfterBase  = "plan.indicators.error.goal_year_not_after_baseline"
+	CodeGoalYearDuplicate = "plan.indicators.error.goal_year_duplicate"
+	CodeUnitLocked        = "plan.indicators.error.unit_locked"
+	CodeYear              = "plan.indicators.error.year"
 )
 
 // finite rejects NaN and ±Inf, which a CSV or a strconv.ParseFloat can yield
