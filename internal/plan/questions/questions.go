@@ -49,7 +49,9 @@ var (
 // RateLimitError refuses a question asked too soon after the account's last ones.
 type RateLimitError struct{ Retry time.Duration }
 
-func (e *RateLimitError) Error() string { return "questions: too many questions, retry in " + e.Retry.String() }
+func (e *RateLimitError) Error() string {
+	return "questions: too many questions, retry in " + e.Retry.String()
+}
 
 // FieldError says which input is wrong, with a catalog key. It matches
 // ErrInvalid under errors.Is.
