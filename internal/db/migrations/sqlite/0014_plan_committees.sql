@@ -11,7 +11,8 @@ CREATE TABLE plan_committees (
     updated_at TIMESTAMP NOT NULL
 );
 
--- A member is an account (user_id) or a named person without one (an elected
+-- A member is an account (user_id; name stays '' and pages show the
+-- account's current name) or a named person without one (an elected
 -- official, say); kind says in which college they sit.
 CREATE TABLE plan_committee_members (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -33,6 +34,8 @@ CREATE TABLE plan_committee_meetings (
     event_id INTEGER REFERENCES events (id) ON DELETE SET NULL,
     title TEXT NOT NULL,
     starts_at TIMESTAMP NOT NULL,
+    ends_at TIMESTAMP NOT NULL,
+    place TEXT NOT NULL DEFAULT '',
     minutes TEXT NOT NULL DEFAULT '',
     minutes_published_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL
@@ -53,10 +56,13 @@ CREATE TABLE plan_committee_decisions (
 );
 CREATE INDEX plan_committee_decisions_committee ON plan_committee_decisions (committee_id, status);
 
+-- A follow-up entry: a note, and the decision's status before and after it
+-- (equal when only a note was added).
 CREATE TABLE plan_decision_followups (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     decision_id INTEGER NOT NULL REFERENCES plan_committee_decisions (id) ON DELETE CASCADE,
     author_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    previous_status TEXT NOT NULL,
     status TEXT NOT NULL,
     note TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL
