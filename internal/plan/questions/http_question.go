@@ -9,11 +9,11 @@ import (
 )
 
 type showData struct {
-	Q           item
-	SignedIn    bool
-	Following   bool
-	Staff       bool
-	Moderator   bool
+	Q               item
+	SignedIn        bool
+	Following       bool
+	Staff           bool
+	Moderator       bool
 	AnswerForm      *web.Form // staff's new answer, empty
 	DepartmentField departmentField
 }
@@ -113,8 +113,8 @@ func (h *handlers) hide(w http.ResponseWriter, r *http.Request) {
 type answerData struct {
 	Q               Question
 	DepartmentField departmentField
-	Editing     *Answer // the version being edited, nil for a new answer
-	Conflict    bool
+	Editing         *Answer // the version being edited, nil for a new answer
+	Conflict        bool
 }
 
 // editAnswer is the form to edit an official answer's current version.
