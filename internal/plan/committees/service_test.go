@@ -1,0 +1,316 @@
+package committees_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/db/dbtest"
+	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/plan/committees"
+)
+
+// people is the accounts the fake platform knows.
+type people struct{ d *db.DB }
+
+func (p people) AccountByEmail(ctx context.Context, email string) (int64, bool, error) {
+	var id int64
+	err := p.d.QueryRow(ctx, "SELECT id FROM users WHERE email = ?", email).Scan(&id)
+	return id, err == nil, nil
+}
+
+func (p people) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	for _, id := range ids {
+		var name string
+		if err := p.d.QueryRow(ctx, "SELECT display_name FROM users WHERE id = ?", id).Scan(&name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, nil
+}
+
+// meetings stands for the events feature: it writes a bare event row and
+// counts the calls.
+type meetings struct {
+	d     *db.DB
+	calls *int
+}
+
+func (m meetings) Schedule(ctx context.Context, a committees.Actor, committee string, in committees.MeetingInput) (int64, []committees.FieldError, error) {
+	*m.calls++
+	starts, _ := committees.ParseLocal(in.StartsAt)
+	ends, _ := committees.ParseLocal(in.EndsAt)
+	var id int64
+	err := m.d.Tx(ctx, func(tx *db.Tx) error {
+		now := db.Now()
+		return tx.QueryRow(ctx, `INSERT INTO events (title, summary, theme, owner_kind, starts_at, ends_at, status, created_at, updated_at)
+			VALUES (?, ?, 'awareness', 'city', ?, ?, 'published', ?, ?) RETURNING id`, in.Title, committee, starts, ends, now, now).Scan(&id)
+	})
+	return id, nil, err
+}
+
+type noDistricts struct{}
+
+func (noDistricts) List(context.Context) ([]districts.District, error) { return nil, nil }
+
+type fixture struct {
+	d     *db.DB
+	svc   *committees.Service
+	calls *int
+	staff committees.Actor
+}
+
+func newFixture(t *testing.T, d *db.DB) fixture {
+	calls := new(int)
+	f := fixture{d: d, calls: calls, svc: committees.NewService(committees.Deps{DB: d, People: people{d},
+		Events: meetings{d, calls}, Districts: noDistricts{}})}
+	f.staff = f.user(t, "agent@paris.fr", "coordinator")
+	return f
+}
+
+func (f fixture) user(t *testing.T, email, role string) committees.Actor {
+	t.Helper()
+	var id int64
+	err := f.d.Tx(t.Context(), func(tx *db.Tx) error {
+		now := db.Now()
+		return tx.QueryRow(t.Context(), `INSERT INTO users (email, role, language, display_name, created_at, updated_at)
+			VALUES (?, ?, 'fr', ?, ?, ?) RETURNING id`, email, role, "Nom "+email, now, now).Scan(&id)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return committees.Actor{UserID: id, Role: role}
+}
+
+func (f fixture) committee(t *testing.T, name string) int64 {
+	t.Helper()
+	id, errs, err := f.svc.Create(t.Context(), f.staff, committees.CommitteeInput{Name: name, Description: "Suivi."})
+	if err != nil || len(errs) > 0 {
+		t.Fatalf("create: %v %v", errs, err)
+	}
+	return id
+}
+
+func hasError(errs []committees.FieldError, field, key string) bool {
+	for _, e := range errs {
+		if e.Field == field && e.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func audits(t *testing.T, d *db.DB) int {
+	t.Helper()
+	var n int
+	if err := d.QueryRow(t.Context(), "SELECT COUNT(*) FROM audit_log WHERE action = 'plan.committee_changed'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestCreateAndEditWithVersion(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := t.Context()
+		volunteer := f.user(t, "v@example.org", "volunteer")
+		if _, _, err := f.svc.Create(ctx, volunteer, committees.CommitteeInput{Name: "Comité mobilités"}); !errors.Is(err, committees.ErrForbidden) {
+			t.Fatalf("a volunteer creates a committee: %v", err)
+		}
+		id := f.committee(t, "Comité de suivi du Plan Climat")
+		c, err := f.svc.Get(ctx, id)
+		if err != nil || c.Slug != "comite-de-suivi-du-plan-climat" || c.Version != 1 {
+			t.Fatalf("created: %+v %v", c, err)
+		}
+		if _, errs, _ := f.svc.Create(ctx, f.staff, committees.CommitteeInput{Name: "Autre", Slug: c.Slug}); !hasError(errs, "slug", "plan.committees.error.slug_taken") {
+			t.Errorf("a taken slug: %v", errs)
+		}
+		if _, errs, _ := f.svc.Create(ctx, f.staff, committees.CommitteeInput{Name: "Autre", Slug: "2027"}); !hasError(errs, "slug", "plan.committees.error.slug") {
+			t.Errorf("a numeric slug (would read as an id): %v", errs)
+		}
+		edit := committees.CommitteeInput{Name: "Comité de suivi", Slug: c.Slug, Version: 1}
+		if errs, err := f.svc.Update(ctx, f.staff, id, edit); err != nil || len(errs) > 0 {
+			t.Fatalf("edit: %v %v", errs, err)
+		}
+		// A second edit made from the same version is stale.
+		edit.Name = "Comité périmé"
+		if _, err := f.svc.Update(ctx, f.staff, id, edit); !errors.Is(err, committees.ErrConflict) {
+			t.Errorf("a stale edit: %v", err)
+		}
+		if c, _ := f.svc.Get(ctx, id); c.Name != "Comité de suivi" || c.Version != 2 {
+			t.Errorf("after the stale edit: %+v", c)
+		}
+		if _, err := f.svc.Update(ctx, volunteer, id, committees.CommitteeInput{Name: "Pirate", Version: 2}); !errors.Is(err, committees.ErrForbidden) {
+			t.Errorf("a volunteer edits: %v", err)
+		}
+		if got := audits(t, d); got != 2 {
+			t.Errorf("audit entries: %d, want 2 (created, edited)", got)
+		}
+	})
+}
+
+func TestMembersByEmailOrName(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := t.Context()
+		id := f.committee(t, "Comité mobilités")
+		vol := f.user(t, "lea@example.org", "volunteer")
+		errs, err := f.svc.AddMember(ctx, f.staff, id, committees.MemberInput{Email: "nobody@example.org", College: "volunteer"})
+		if err != nil || !hasError(errs, "email", "plan.committees.error.unknown_email") {
+			t.Fatalf("unknown e-mail: %v %v", errs, err)
+		}
+		if errs, _ := f.svc.AddMember(ctx, f.staff, id, committees.MemberInput{College: "volunteer"}); !hasError(errs, "email", "plan.committees.error.member_who") {
+			t.Errorf("no one: %v", errs)
+		}
+		if errs, _ := f.svc.AddMember(ctx, f.staff, id, committees.MemberInput{Name: "X Y", College: "mayor"}); !hasError(errs, "college", "form.error.choice") {
+			t.Errorf("unknown college: %v", errs)
+		}
+		if errs, err := f.svc.AddMember(ctx, f.staff, id, committees.MemberInput{Email: "LEA@example.org", College: "volunteer", Role: "rapporteure"}); err != nil || len(errs) > 0 {
+			t.Fatalf("add by e-mail: %v %v", errs, err)
+		}
+		if errs, _ := f.svc.AddMember(ctx, f.staff, id, committees.MemberInput{Email: "lea@example.org", College: "resident"}); !hasError(errs, "email", "plan.committees.error.already_member") {
+			t.Errorf("twice: %v", errs)
+		}
+		if errs, err := f.svc.AddMember(ctx, f.staff, id, committees.MemberInput{Name: "Camille Roche", College: "elected", Role: "présidente"}); err != nil || len(errs) > 0 {
+			t.Fatalf("add by name: %v %v", errs, err)
+		}
+		if _, err := f.svc.AddMember(ctx, vol, id, committees.MemberInput{Name: "Intrus", College: "resident"}); !errors.Is(err, committees.ErrForbidden) {
+			t.Errorf("a volunteer adds a member: %v", err)
+		}
+		ms, err := f.svc.Members(ctx, id)
+		if err != nil || len(ms) != 2 || ms[0].UserID != vol.UserID || ms[0].Name != "Nom lea@example.org" || ms[1].Name != "Camille Roche" || ms[1].College != "elected" {
+			t.Fatalf("members: %+v %v", ms, err)
+		}
+		if err := f.svc.RemoveMember(ctx, f.staff, id, ms[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.RemoveMember(ctx, f.staff, id, ms[1].ID); !errors.Is(err, committees.ErrNotFound) {
+			t.Errorf("removed twice: %v", err)
+		}
+		// An erased account leaves its committees.
+		if err := d.Tx(ctx, func(tx *db.Tx) error { return committees.EraseMember(ctx, tx, vol.UserID) }); err != nil {
+			t.Fatal(err)
+		}
+		if ms, _ := f.svc.Members(ctx, id); len(ms) != 0 {
+			t.Errorf("after erasure: %+v", ms)
+		}
+	})
+}
+
+func TestMeetingsAndMinutes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := t.Context()
+		id := f.committee(t, "Comité mobilités")
+		bad := committees.MeetingInput{Title: "Séance", StartsAt: "2027-01-14T18:30", EndsAt: "2027-01-14T18:00"}
+		_, errs, err := f.svc.ScheduleMeeting(ctx, f.staff, id, bad)
+		if err != nil || !hasError(errs, "ends_at", "plan.committees.error.end_before_start") || !hasError(errs, "district", "plan.committees.error.place") || *f.calls != 0 {
+			t.Fatalf("refused meeting: %v %v, events %d", errs, err, *f.calls)
+		}
+		in := committees.MeetingInput{Title: "Séance de janvier", StartsAt: "2027-01-14T18:30", EndsAt: "2027-01-14T20:30",
+			District: "4", Address: "Hôtel de Ville, 5 rue de Lobau"}
+		if _, _, err := f.svc.ScheduleMeeting(ctx, committees.Actor{}, id, in); !errors.Is(err, committees.ErrForbidden) || *f.calls != 0 {
+			t.Fatalf("a visitor schedules: %v", err)
+		}
+		mid, errs, err := f.svc.ScheduleMeeting(ctx, f.staff, id, in)
+		if err != nil || len(errs) > 0 || *f.calls != 1 {
+			t.Fatalf("schedule: %v %v", errs, err)
+		}
+		ms, _ := f.svc.Meetings(ctx, id)
+		if len(ms) != 1 || ms[0].ID != mid || ms[0].EventID == 0 || ms[0].Place != in.Address || ms[0].StartsAt.Hour() != 17 {
+			t.Fatalf("meeting: %+v", ms)
+		}
+		if errs, _ := f.svc.SaveMinutes(ctx, f.staff, id, mid, "  ", true); !hasError(errs, "minutes", "plan.committees.error.minutes_empty") {
+			t.Errorf("publishing empty minutes: %v", errs)
+		}
+		if _, err := f.svc.SaveMinutes(ctx, f.staff, id, mid, "Brouillon.", false); err != nil {
+			t.Fatal(err)
+		}
+		if ms, _ := f.svc.Meetings(ctx, id); ms[0].MinutesPublished() || ms[0].Minutes != "Brouillon." {
+			t.Errorf("draft: %+v", ms[0])
+		}
+		if _, err := f.svc.SaveMinutes(ctx, f.staff, id, mid, "Compte rendu approuvé.", true); err != nil {
+			t.Fatal(err)
+		}
+		if ms, _ := f.svc.Meetings(ctx, id); !ms[0].MinutesPublished() {
+			t.Errorf("published: %+v", ms[0])
+		}
+		other := f.committee(t, "Comité alimentation")
+		if _, err := f.svc.SaveMinutes(ctx, f.staff, other, mid, "Ailleurs.", false); !errors.Is(err, committees.ErrNotFound) {
+			t.Errorf("minutes through another committee: %v", err)
+		}
+		list, err := f.svc.List(ctx, in2time(t, "2026-11-28T10:00"))
+		if err != nil || len(list) != 2 || list[1].Name != "Comité mobilités" || list[1].NextMeeting == nil || list[0].NextMeeting != nil {
+			t.Errorf("list: %+v %v", list, err)
+		}
+	})
+}
+
+func in2time(t *testing.T, s string) time.Time {
+	t.Helper()
+	at, ok := committees.ParseLocal(s)
+	if !ok {
+		t.Fatal(s)
+	}
+	return at
+}
+
+func TestDecisionFollowUp(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := t.Context()
+		id := f.committee(t, "Comité mobilités")
+		member := f.user(t, "membre@example.org", "volunteer")
+		stranger := f.user(t, "autre@example.org", "volunteer")
+		if errs, err := f.svc.AddMember(ctx, f.staff, id, committees.MemberInput{Email: "membre@example.org", College: "volunteer"}); err != nil || len(errs) > 0 {
+			t.Fatal(errs, err)
+		}
+		if _, errs, _ := f.svc.RecordDecision(ctx, f.staff, id, committees.DecisionInput{Text: "Étendre les rues aux écoles", Action: "NOPE-1"}); !hasError(errs, "action", "plan.committees.error.unknown_action") {
+			t.Errorf("unknown action: %v", errs)
+		}
+		if _, errs, _ := f.svc.RecordDecision(ctx, f.staff, id, committees.DecisionInput{Text: "Étendre", DueOn: "30/06/2027"}); !hasError(errs, "due_on", "plan.committees.error.date") {
+			t.Errorf("bad date: %v", errs)
+		}
+		if _, _, err := f.svc.RecordDecision(ctx, member, id, committees.DecisionInput{Text: "Décision d'un membre"}); !errors.Is(err, committees.ErrForbidden) {
+			t.Errorf("a member records a decision: %v", err)
+		}
+		did, errs, err := f.svc.RecordDecision(ctx, f.staff, id, committees.DecisionInput{Text: "Étendre les rues aux écoles", DueOn: "2027-06-30"})
+		if err != nil || len(errs) > 0 {
+			t.Fatal(errs, err)
+		}
+		note := committees.FollowUpInput{Note: "Trois nouvelles rues repérées dans le 19e."}
+		if _, err := f.svc.FollowUp(ctx, stranger, id, did, note); !errors.Is(err, committees.ErrForbidden) {
+			t.Errorf("a non-member follows up: %v", err)
+		}
+		if _, err := f.svc.FollowUp(ctx, committees.Actor{}, id, did, note); !errors.Is(err, committees.ErrForbidden) {
+			t.Errorf("a visitor follows up: %v", err)
+		}
+		if _, err := f.svc.FollowUp(ctx, member, id, did, committees.FollowUpInput{Status: "done", Note: "C'est fait."}); !errors.Is(err, committees.ErrForbidden) {
+			t.Errorf("a member changes the status: %v", err)
+		}
+		if errs, _ := f.svc.FollowUp(ctx, member, id, did, committees.FollowUpInput{Note: ""}); !hasError(errs, "note", "form.error.required") {
+			t.Errorf("an empty note: %v", errs)
+		}
+		if errs, err := f.svc.FollowUp(ctx, member, id, did, note); err != nil || len(errs) > 0 {
+			t.Fatalf("a member's note: %v %v", errs, err)
+		}
+		if errs, err := f.svc.FollowUp(ctx, f.staff, id, did, committees.FollowUpInput{Status: "in_progress", Note: "Étude lancée par la DVD."}); err != nil || len(errs) > 0 {
+			t.Fatalf("staff's status change: %v %v", errs, err)
+		}
+		if _, err := f.svc.FollowUp(ctx, f.staff, id, did+100, note); !errors.Is(err, committees.ErrNotFound) {
+			t.Errorf("an unknown decision: %v", err)
+		}
+		ds, err := f.svc.Decisions(ctx, id)
+		if err != nil || len(ds) != 1 || ds[0].Status != "in_progress" || len(ds[0].FollowUps) != 2 {
+			t.Fatalf("decisions: %+v %v", ds, err)
+		}
+		first, second := ds[0].FollowUps[0], ds[0].FollowUps[1]
+		if first.StatusChanged() || first.AuthorName != "Nom membre@example.org" || !second.StatusChanged() || second.PreviousStatus != "open" {
+			t.Errorf("follow-ups: %+v", ds[0].FollowUps)
+		}
+	})
+}
