@@ -314,3 +314,44 @@ func TestDecisionFollowUp(t *testing.T) {
 		}
 	})
 }
+
+func TestSeedDemo(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := t.Context()
+		vol := f.user(t, "volontaire@example.org", "volunteer")
+		err := d.Tx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, "INSERT INTO plan_themes (slug, name) VALUES ('mobilites', 'Mobilités')")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := in2time(t, "2026-11-28T10:00")
+		for range 2 { // the second run adds nothing
+			if err := d.Tx(ctx, func(tx *db.Tx) error { return committees.SeedDemo(ctx, tx, now) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list, err := f.svc.List(ctx, now)
+		if err != nil || len(list) != 2 || list[1].Name != "Comité mobilités" || list[1].ThemeName != "Mobilités" || list[0].NextMeeting == nil {
+			t.Fatalf("demo committees: %+v %v", list, err)
+		}
+		c, err := f.svc.ByRef(ctx, "comite-de-suivi-du-plan-climat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, _ := f.svc.Members(ctx, c.ID)
+		if len(ms) != 7 || ms[0].UserID != vol.UserID {
+			t.Errorf("members: %+v", ms)
+		}
+		meetings, _ := f.svc.Meetings(ctx, c.ID)
+		if len(meetings) != 2 || meetings[0].MinutesPublished() || !meetings[1].MinutesPublished() || !meetings[0].StartsAt.After(now) {
+			t.Errorf("meetings: %+v", meetings)
+		}
+		ds, _ := f.svc.Decisions(ctx, c.ID)
+		if len(ds) != 2 || len(ds[0].FollowUps)+len(ds[1].FollowUps) != 2 {
+			t.Errorf("decisions: %+v", ds)
+		}
+	})
+}
