@@ -1,7 +1,46 @@
 package app
 
-// wirePlanActions builds the Climate Plan's actions part and registers its routes
-// (skeleton: the part's engineer fills it in).
+import (
+	"context"
+	"errors"
+
+	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/events"
+	"climatevolunteers/internal/initiatives"
+	"climatevolunteers/internal/plan/actions"
+)
+
+// wirePlanActions builds the Climate Plan's actions part and registers its
+// routes. Linked initiatives and events are named through their stores;
+// hidden or draft ones are left out, as if gone.
 func wirePlanActions(d *planDeps) error {
+	d.actions = actions.NewService(actions.Deps{DB: d.db, Titles: planLinkTitles(d)})
+	actions.Register(d.r, d.rn, d.actions, actions.Guards{Staff: d.guard.RequireRole(auth.RoleCoordinator)})
 	return nil
+}
+
+func planLinkTitles(d *planDeps) func(ctx context.Context, kind string, id int64) (string, bool, error) {
+	return func(ctx context.Context, kind string, id int64) (string, bool, error) {
+		switch kind {
+		case "initiative":
+			if d.initiatives == nil {
+				return "", false, nil
+			}
+			in, err := d.initiatives.Store().Get(ctx, id)
+			if errors.Is(err, initiatives.ErrNotFound) {
+				return "", false, nil
+			}
+			return in.Title, err == nil && in.Visible(), err
+		case "event":
+			if d.events == nil {
+				return "", false, nil
+			}
+			e, err := d.events.Store().Get(ctx, id)
+			if errors.Is(err, events.ErrNotFound) {
+				return "", false, nil
+			}
+			return e.Title, err == nil && e.Status != events.Draft, err
+		}
+		return "", false, nil
+	}
 }

@@ -1,0 +1,90 @@
+package actions
+
+import (
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"climatevolunteers/internal/web"
+)
+
+// maxImport bounds an uploaded file: the whole plan is a few hundred rows.
+const maxImport = 4 << 20
+
+type importData struct {
+	Preview *Preview
+	Data    string // the file, base64, so that apply reads exactly the bytes previewed
+	Columns []string
+}
+
+func (h *handlers) renderImport(w http.ResponseWriter, r *http.Request, status int, d importData) {
+	d.Columns = exportColumns()
+	h.rn.Render(w, r, status, h.views["import"], web.Page{Title: h.rn.T(r, "plan.actions.import.title"), Form: web.NewForm(nil), Data: d})
+}
+
+func (h *handlers) importPage(w http.ResponseWriter, r *http.Request) {
+	h.renderImport(w, r, http.StatusOK, importData{})
+}
+
+// upload reads the file field, or the pasted text when no file was sent.
+func upload(r *http.Request) ([]byte, error) {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(maxImport); err != nil {
+			return nil, err
+		}
+		if file, _, err := r.FormFile("file"); err == nil {
+			defer file.Close()
+			return io.ReadAll(io.LimitReader(file, maxImport))
+		}
+	} else if err := r.ParseForm(); err != nil {
+		return nil, err
+	}
+	return []byte(r.FormValue("csv")), nil
+}
+
+func (h *handlers) dryRun(w http.ResponseWriter, r *http.Request) {
+	data, err := upload(r)
+	if err != nil {
+		h.rn.Error(w, r, http.StatusBadRequest, err)
+		return
+	}
+	p, err := h.svc.DryRun(r.Context(), data)
+	if err != nil {
+		h.rn.Error(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	status := http.StatusOK
+	if len(p.Problems) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	h.renderImport(w, r, status, importData{Preview: &p, Data: base64.StdEncoding.EncodeToString(data)})
+}
+
+func (h *handlers) applyImport(w http.ResponseWriter, r *http.Request) {
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.rn.Error(w, r, http.StatusBadRequest, err)
+		return
+	}
+	data, err := base64.StdEncoding.DecodeString(f.Values.Get("data"))
+	if err != nil {
+		h.rn.Error(w, r, http.StatusBadRequest, errors.New("import: data is not base64"))
+		return
+	}
+	p, err := h.svc.Apply(r.Context(), actorOf(r), data, f.Get("fingerprint"))
+	if err != nil {
+		h.rn.Error(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	switch {
+	case len(p.Problems) > 0:
+		h.renderImport(w, r, http.StatusUnprocessableEntity, importData{Preview: &p, Data: f.Values.Get("data")})
+	case p.Stale:
+		h.renderImport(w, r, http.StatusConflict, importData{Preview: &p, Data: f.Values.Get("data")})
+	default:
+		h.rn.SetFlash(w, "success", "flash.plan.actions.imported")
+		web.Redirect(w, r, "/plan/manage")
+	}
+}

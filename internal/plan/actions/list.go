@@ -1,0 +1,118 @@
+package actions
+
+import (
+	"context"
+	"strings"
+
+	"climatevolunteers/internal/plan/planimport"
+)
+
+// Filter narrows the list of actions.
+type Filter struct {
+	ThemeID    int64  // with its sub-themes
+	ThemeSlug  string // used when ThemeID is 0 (API)
+	Status     string
+	Department string
+	Q          string // words of the identifier, title or description
+	Flag       string // "late" or "stale"
+	Offset     int
+	Limit      int // 0: all
+}
+
+// Flags of the list filter.
+const (
+	FlagLate  = "late"
+	FlagStale = "stale"
+)
+
+// List returns the actions that match f, in identifier order, and how many
+// match in all.
+func (s *Service) List(ctx context.Context, f Filter) ([]Action, int, error) {
+	var where []string
+	var args []any
+	themes, err := listThemes(ctx, s.deps.DB)
+	if err != nil {
+		return nil, 0, err
+	}
+	if f.ThemeID == 0 && f.ThemeSlug != "" {
+		f.ThemeID = -1 // an unknown slug matches nothing
+		for _, t := range themes {
+			if t.Slug == f.ThemeSlug {
+				f.ThemeID = t.ID
+			}
+		}
+	}
+	if f.ThemeID != 0 {
+		ids := Descendants(themes, f.ThemeID)
+		where = append(where, "a.theme_id IN (?"+strings.Repeat(", ?", len(ids)-1)+")")
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	if f.Status != "" {
+		where = append(where, "a.status = ?")
+		args = append(args, f.Status)
+	}
+	if f.Department != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM plan_action_responsibles r WHERE r.action_id = a.id AND r.kind = 'department' AND r.name = ?)`)
+		args = append(args, f.Department)
+	}
+	for _, word := range strings.Fields(strings.ToLower(f.Q)) {
+		where = append(where, "(LOWER(a.identifier) LIKE ? OR LOWER(a.title) LIKE ? OR LOWER(a.description) LIKE ?)")
+		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(word) + "%"
+		args = append(args, like, like, like)
+	}
+	open := "a.status NOT IN ('done', 'cancelled', 'merged')"
+	now := s.now().UTC()
+	switch f.Flag {
+	case FlagLate:
+		where = append(where, "(a.status = 'late' OR ("+open+" AND a.ends_on < ?))")
+		args = append(args, now.Format(dateLayout))
+	case FlagStale:
+		where = append(where, "("+open+" AND a.updated_at < ?)")
+		args = append(args, now.Add(-StaleAfter))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.deps.DB.QueryRow(ctx, "SELECT COUNT(*) FROM plan_actions a"+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	q := cond + " ORDER BY a.identifier"
+	if f.Limit > 0 {
+		q += " LIMIT ? OFFSET ?"
+		args = append(args, f.Limit, f.Offset)
+	}
+	list, err := queryActions(ctx, s.deps.DB, q, args...)
+	return list, total, err
+}
+
+// Departments lists every department named on an action, for the filter.
+func (s *Service) Departments(ctx context.Context) ([]string, error) {
+	rows, err := s.deps.DB.Query(ctx, `SELECT DISTINCT name FROM plan_action_responsibles WHERE kind = 'department' ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// Export returns every action as the import reads it, parents by identifier
+// and themes by slug, so that the CSV export imported again changes nothing.
+func (s *Service) Export(ctx context.Context) ([]planimport.Action, error) {
+	list, _, err := s.List(ctx, Filter{})
+	if err != nil {
+		return nil, err
+	}
+	return toImport(list), nil
+}

@@ -1,0 +1,201 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"climatevolunteers/internal/audit"
+	"climatevolunteers/internal/db"
+)
+
+// ThemeForm is a theme as typed by staff.
+type ThemeForm struct {
+	Name, Slug, Description, Parent string
+}
+
+// ErrThemeInUse refuses to delete a theme that still has actions or sub-themes.
+var ErrThemeInUse = errors.New("actions: theme in use")
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// SaveTheme creates (id 0) or renames and moves a theme. A new theme goes
+// last among its siblings.
+func (s *Service) SaveTheme(ctx context.Context, actor Actor, id int64, f ThemeForm) (int64, error) {
+	err := s.deps.DB.Tx(ctx, func(tx *db.Tx) error {
+		t := Theme{ID: id, Name: strings.TrimSpace(f.Name), Slug: strings.TrimSpace(f.Slug), Description: strings.TrimSpace(f.Description)}
+		if id != 0 {
+			old, err := getTheme(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			t.Position = old.Position
+			if t.Slug == "" {
+				t.Slug = old.Slug
+			}
+		}
+		if t.Slug == "" {
+			t.Slug = slugOf(t.Name)
+		}
+		var errs []FieldError
+		bad := func(field, code string, args ...any) {
+			errs = append(errs, FieldError{Field: field, Key: "plan.actions.error." + code, Args: args})
+		}
+		if t.Name == "" {
+			bad("name", "name_required")
+		} else if utf8.RuneCountInString(t.Name) > maxName {
+			bad("name", "too_long", maxName)
+		}
+		if !slugPattern.MatchString(t.Slug) || len(t.Slug) > 60 {
+			bad("slug", "slug")
+		} else {
+			var other int64
+			if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM plan_themes WHERE slug = ? AND id <> ?", t.Slug, id).Scan(&other); err != nil {
+				return err
+			}
+			if other != 0 {
+				bad("slug", "slug_taken")
+			}
+		}
+		if f.Parent != "" && f.Parent != "0" {
+			parent, err := strconv.ParseInt(f.Parent, 10, 64)
+			themes, lerr := listThemes(ctx, tx)
+			if lerr != nil {
+				return lerr
+			}
+			switch {
+			case err != nil:
+				bad("parent", "theme_unknown")
+			case id != 0 && containsID(Descendants(themes, id), parent):
+				bad("parent", "theme_cycle")
+			case !themeExists(themes, parent):
+				bad("parent", "theme_unknown")
+			default:
+				t.ParentID = parent
+			}
+		}
+		if len(errs) > 0 {
+			return &InvalidError{Fields: errs}
+		}
+		var err error
+		if id == 0 {
+			if err = tx.QueryRow(ctx, "SELECT COALESCE(MAX(position), 0) + 1 FROM plan_themes").Scan(&t.Position); err != nil {
+				return err
+			}
+			id, err = insertTheme(ctx, tx, t)
+		} else {
+			err = updateTheme(ctx, tx, t)
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, Action: audit.ActionPlanThemeSaved,
+			TargetType: "plan_theme", TargetID: strconv.FormatInt(id, 10), Detail: t.Slug})
+	})
+	return id, err
+}
+
+// MoveTheme swaps a theme with its previous (up) or next sibling.
+func (s *Service) MoveTheme(ctx context.Context, actor Actor, id int64, up bool) error {
+	return s.deps.DB.Tx(ctx, func(tx *db.Tx) error {
+		themes, err := listThemes(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var siblings []Theme
+		var parent int64 = -1
+		for _, t := range themes {
+			if t.ID == id {
+				parent = t.ParentID
+			}
+		}
+		if parent < 0 {
+			return ErrNotFound
+		}
+		for _, t := range themes {
+			if t.ParentID == parent {
+				siblings = append(siblings, t)
+			}
+		}
+		for i, t := range siblings {
+			j := i + 1
+			if up {
+				j = i - 1
+			}
+			if t.ID != id || j < 0 || j >= len(siblings) {
+				continue
+			}
+			siblings[i], siblings[j] = siblings[j], siblings[i]
+			// Renumber the siblings so that equal positions cannot keep the swap from showing.
+			for pos, sib := range siblings {
+				if _, err := tx.Exec(ctx, "UPDATE plan_themes SET position = ? WHERE id = ?", pos+1, sib.ID); err != nil {
+					return err
+				}
+			}
+			return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, Action: audit.ActionPlanThemeSaved,
+				TargetType: "plan_theme", TargetID: strconv.FormatInt(id, 10), Detail: "moved"})
+		}
+		return nil
+	})
+}
+
+// DeleteTheme deletes a theme without actions or sub-themes.
+func (s *Service) DeleteTheme(ctx context.Context, actor Actor, id int64) error {
+	return s.deps.DB.Tx(ctx, func(tx *db.Tx) error {
+		t, err := getTheme(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		actions, children, err := themeInUse(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if actions > 0 || children > 0 {
+			return ErrThemeInUse
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM plan_themes WHERE id = ?", id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, Action: audit.ActionPlanThemeSaved,
+			TargetType: "plan_theme", TargetID: strconv.FormatInt(id, 10), Detail: "deleted " + t.Slug})
+	})
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func themeExists(themes []Theme, id int64) bool {
+	for _, t := range themes {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// slugOf makes a slug from a French name: "Énergie & bâtiments" → "energie-batiments".
+func slugOf(name string) string {
+	fold := strings.NewReplacer("à", "a", "â", "a", "ä", "a", "ç", "c", "é", "e", "è", "e", "ê", "e", "ë", "e",
+		"î", "i", "ï", "i", "ô", "o", "ö", "o", "ù", "u", "û", "u", "ü", "u", "œ", "oe", "æ", "ae")
+	var b strings.Builder
+	dash := false
+	for _, r := range fold.Replace(strings.ToLower(name)) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}

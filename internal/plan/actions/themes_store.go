@@ -1,0 +1,94 @@
+package actions
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"climatevolunteers/internal/db"
+)
+
+// listThemes reads every theme in tree order (a parent before its children,
+// siblings by position), with their depth.
+func listThemes(ctx context.Context, q querier) ([]Theme, error) {
+	rows, err := q.Query(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, description, position
+		FROM plan_themes ORDER BY position, name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var all []Theme
+	for rows.Next() {
+		var t Theme
+		if err := rows.Scan(&t.ID, &t.ParentID, &t.Slug, &t.Name, &t.Description, &t.Position); err != nil {
+			return nil, err
+		}
+		all = append(all, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return treeOrder(all), nil
+}
+
+// treeOrder puts children under their parent, depth first.
+func treeOrder(all []Theme) []Theme {
+	children := map[int64][]Theme{}
+	for _, t := range all {
+		children[t.ParentID] = append(children[t.ParentID], t)
+	}
+	out := make([]Theme, 0, len(all))
+	var walk func(parent int64, depth int)
+	walk = func(parent int64, depth int) {
+		for _, t := range children[parent] {
+			t.Depth = depth
+			out = append(out, t)
+			walk(t.ID, depth+1)
+		}
+	}
+	walk(0, 0)
+	return out
+}
+
+// Descendants returns id and the ids of every theme below it in themes.
+func Descendants(themes []Theme, id int64) []int64 {
+	out := []int64{id}
+	for i := 0; i < len(out); i++ {
+		for _, t := range themes {
+			if t.ParentID == out[i] {
+				out = append(out, t.ID)
+			}
+		}
+	}
+	return out
+}
+
+func getTheme(ctx context.Context, q querier, id int64) (Theme, error) {
+	var t Theme
+	err := q.QueryRow(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, description, position
+		FROM plan_themes WHERE id = ?`, id).Scan(&t.ID, &t.ParentID, &t.Slug, &t.Name, &t.Description, &t.Position)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, ErrNotFound
+	}
+	return t, err
+}
+
+func insertTheme(ctx context.Context, tx *db.Tx, t Theme) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO plan_themes (parent_id, slug, name, description, position)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, nullID(t.ParentID), t.Slug, t.Name, t.Description, t.Position).Scan(&id)
+	return id, err
+}
+
+func updateTheme(ctx context.Context, tx *db.Tx, t Theme) error {
+	_, err := tx.Exec(ctx, `UPDATE plan_themes SET parent_id = ?, slug = ?, name = ?, description = ?, position = ?
+		WHERE id = ?`, nullID(t.ParentID), t.Slug, t.Name, t.Description, t.Position, t.ID)
+	return err
+}
+
+// themeInUse counts the actions and sub-themes that keep a theme from being deleted.
+func themeInUse(ctx context.Context, tx *db.Tx, id int64) (actions, children int, err error) {
+	err = tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM plan_actions WHERE theme_id = ?),
+		(SELECT COUNT(*) FROM plan_themes WHERE parent_id = ?)`, id, id).Scan(&actions, &children)
+	return
+}
