@@ -72,7 +72,7 @@ func (s *Service) AddMilestone(ctx context.Context, actor Actor, id int64, date,
 			return nil, errs, nil
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO plan_milestones (action_id, on_date, title, reached, created_at)
-			VALUES (?, ?, ?, 0, ?)`, id, date, title, db.Now())
+			VALUES (?, ?, ?, FALSE, ?)`, id, date, title, db.Now())
 		return []history.Change{{Field: "milestone", New: date + " " + title}}, nil, err
 	})
 }
@@ -81,16 +81,16 @@ func (s *Service) AddMilestone(ctx context.Context, actor Actor, id int64, date,
 func (s *Service) SetMilestoneReached(ctx context.Context, actor Actor, id, milestoneID int64, reached bool) error {
 	return s.change(ctx, actor, id, func(tx *db.Tx) ([]history.Change, []FieldError, error) {
 		var date, title string
-		var was int
+		var was bool
 		err := tx.QueryRow(ctx, "SELECT on_date, title, reached FROM plan_milestones WHERE id = ? AND action_id = ?",
 			milestoneID, id).Scan(&date, &title, &was)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil, ErrNotFound
 		}
-		if err != nil || (was != 0) == reached {
+		if err != nil || was == reached {
 			return nil, nil, err
 		}
-		if _, err := tx.Exec(ctx, "UPDATE plan_milestones SET reached = ? WHERE id = ?", boolInt(reached), milestoneID); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE plan_milestones SET reached = ? WHERE id = ?", reached, milestoneID); err != nil {
 			return nil, nil, err
 		}
 		return []history.Change{{Field: "milestone_reached", Old: yesNo(!reached) + " " + date + " " + title,
@@ -180,13 +180,6 @@ func (s *Service) RemoveLink(ctx context.Context, actor Actor, id int64, kind st
 		}
 		return []history.Change{{Field: "link", Old: kind + ":" + title}}, nil, nil
 	})
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // yesNo prefixes milestone and task values in history: "[x]" done, "[ ]" not.

@@ -16,11 +16,9 @@ func listMilestones(ctx context.Context, q querier, actionID int64) ([]Milestone
 	var out []Milestone
 	for rows.Next() {
 		var m Milestone
-		var reached int
-		if err := rows.Scan(&m.ID, &m.OnDate, &m.Title, &reached); err != nil {
+		if err := rows.Scan(&m.ID, &m.OnDate, &m.Title, &m.Reached); err != nil {
 			return nil, err
 		}
-		m.Reached = reached != 0
 		out = append(out, m)
 	}
 	return out, rows.Err()

@@ -56,7 +56,7 @@ func (h *handlers) listData(r *http.Request, path string) (listData, *web.Form, 
 		return listData{}, f, err
 	}
 	d := listData{Items: items, Total: total, Statuses: Statuses, Now: h.svc.now(),
-		Today: h.svc.now().Format(dateLayout),
+		Today:    h.svc.now().Format(dateLayout),
 		Filtered: flt.ThemeID != 0 || flt.Status != "" || flt.Department != "" || flt.Q != "" || flt.Flag != ""}
 	if d.Themes, err = h.svc.Themes(r.Context()); err != nil {
 		return d, f, err
