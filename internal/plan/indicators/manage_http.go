@@ -15,7 +15,7 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := web.Lang(r)
-	cards := make([]card, len(entries))
+	cards := make([]Card, len(entries))
 	for i, e := range entries {
 		cards[i] = cardOf(lang, e)
 	}
@@ -181,7 +181,7 @@ func (h *handlers) update(w http.ResponseWriter, r *http.Request) {
 
 // staffData fills templates/staff.html: the public view plus the forms.
 type staffData struct {
-	showData
+	ShowData
 	Staff string // the staff page's path
 }
 
@@ -195,7 +195,7 @@ func (h *handlers) renderStaff(w http.ResponseWriter, r *http.Request, status in
 		f = web.NewForm(nil)
 	}
 	h.rn.Render(w, r, status, h.views["staff"], web.Page{Title: e.Name, Form: f,
-		Data: staffData{showData: d, Staff: indicatorPath(ManagePath, e.ID)}})
+		Data: staffData{ShowData: d, Staff: indicatorPath(ManagePath, e.ID)}})
 }
 
 func (h *handlers) staffPage(w http.ResponseWriter, r *http.Request) {
@@ -236,7 +236,7 @@ func (h *handlers) addValue(w http.ResponseWriter, r *http.Request) {
 
 // valueData fills templates/value.html, the correction form.
 type valueData struct {
-	Indicator card
+	Indicator Card
 	Value     valueText
 	Staff     string
 	Action    string

@@ -8,8 +8,9 @@ import (
 	"climatevolunteers/internal/web"
 )
 
-// card is an indicator as the public list shows it.
-type card struct {
+// Card is an indicator as the public lists show it (exported for the
+// templates, which reach it through embedding).
+type Card struct {
 	ID                    int64
 	Name, Unit, Theme     string
 	Latest, LatestYear    string // "" without a value
@@ -21,8 +22,8 @@ type card struct {
 	ValuesCount, GoalsLen int
 }
 
-func cardOf(lang string, e Entry) card {
-	c := card{ID: e.ID, Name: e.Name, Unit: e.Unit, Theme: e.ThemeName, Status: string(e.Status()),
+func cardOf(lang string, e Entry) Card {
+	c := Card{ID: e.ID, Name: e.Name, Unit: e.Unit, Theme: e.ThemeName, Status: string(e.Status()),
 		Description: e.Description, Version: e.Version, ValuesCount: len(e.Values), GoalsLen: len(e.Goals)}
 	if l, ok := e.Latest(); ok {
 		c.Latest, c.LatestYear, c.LatestSource = numText(lang, l.Value), l.Key(), l.Source
@@ -40,7 +41,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := web.Lang(r)
-	cards := make([]card, len(entries))
+	cards := make([]Card, len(entries))
 	for i, e := range entries {
 		cards[i] = cardOf(lang, e)
 	}
@@ -59,8 +60,8 @@ type valueText struct {
 	Key, Value, Source string
 }
 
-type showData struct {
-	card
+type ShowData struct {
+	Card
 	Chart   template.HTML
 	Rows    []rowText
 	Goals   []valueText
@@ -73,13 +74,13 @@ type showData struct {
 	History string
 }
 
-func (h *handlers) showData(r *http.Request, e Entry) (showData, error) {
+func (h *handlers) showData(r *http.Request, e Entry) (ShowData, error) {
 	lang := web.Lang(r)
 	actions, err := h.svc.LinkedActions(r.Context(), e.ID)
 	if err != nil {
-		return showData{}, err
+		return ShowData{}, err
 	}
-	d := showData{card: cardOf(lang, e), Actions: actions, Source: e.Source, Base: numText(lang, e.BaselineValue),
+	d := ShowData{Card: cardOf(lang, e), Actions: actions, Source: e.Source, Base: numText(lang, e.BaselineValue),
 		BaseYr: e.BaselineYear, Dir: string(e.Direction),
 		History: "/plan/history?kind=indicator&id=" + strconv.FormatInt(e.ID, 10)}
 	d.Chart = Chart(e.Indicator, e.PlainValues(), ChartText{
