@@ -1,0 +1,137 @@
+package actions
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/db/dbtest"
+	"climatevolunteers/internal/plan/history"
+	"climatevolunteers/internal/plan/planimport"
+)
+
+const importFile = `identifier;title;theme;parent;weight;status;progress;departments;start;end
+MOB-01;Plan vélo;mobilite;;1;on_track;;Direction de la Voirie et des Déplacements;2021-01-01;2026-12-31
+MOB-01.1;Pistes cyclables;Thème mobilite;MOB-01;2;on_track;50;;;
+MOB-01.2;Stationnement vélo;mobilite;MOB-01;1;late;20;;;
+`
+
+// count reads how many rows a table holds.
+func count(t *testing.T, d *db.DB, table string) int {
+	t.Helper()
+	var n int
+	if err := d.QueryRow(context.Background(), "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestImportDryRunThenApply(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := NewService(Deps{DB: d})
+		newTheme(t, s, "mobilite")
+		p, err := s.DryRun(ctx, []byte(importFile))
+		if err != nil || len(p.Problems) > 0 {
+			t.Fatalf("dry run: %v %+v", err, p.Problems)
+		}
+		if len(p.Plan.Create) != 3 || count(t, d, "plan_actions") != 0 || count(t, d, "plan_change_sets") != 0 {
+			t.Fatalf("the dry run wrote something, or plans wrong: %+v", p.Plan)
+		}
+		p, err = s.Apply(ctx, staff, []byte(importFile), p.Fingerprint)
+		if err != nil || !p.Applied {
+			t.Fatalf("apply: %v %+v", err, p)
+		}
+		list, _, _ := s.List(ctx, Filter{})
+		if len(list) != 3 {
+			t.Fatalf("after apply: %d actions", len(list))
+		}
+		top := list[0]
+		// Parent without progress rolls up: (50×2 + 20×1) / 3 = 40.
+		if top.Identifier != "MOB-01" || top.ProgressMode != ModeRollup || top.Progress != 40 || list[1].ParentID != top.ID {
+			t.Errorf("tree: %+v / %+v", top, list[1])
+		}
+		if _, origin, ok := findChange(changesOf(t, d, top.ID), "created"); !ok || origin != history.OriginImport {
+			t.Errorf("creation history of an import: %v %v", origin, ok)
+		}
+
+		// The export imported again changes nothing.
+		rows, err := s.Export(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := planimport.WriteCSV(&buf, rows); err != nil {
+			t.Fatal(err)
+		}
+		again, err := s.DryRun(ctx, buf.Bytes())
+		if err != nil || len(again.Problems) > 0 || len(again.Plan.Create)+len(again.Plan.Update) != 0 || len(again.Plan.Unchanged) != 3 {
+			t.Errorf("round trip: %v %+v %+v", err, again.Problems, again.Plan)
+		}
+
+		// An update shows old → new and is recorded as an import.
+		changed := strings.Replace(importFile, "late;20", "on_track;80", 1)
+		p, _ = s.DryRun(ctx, []byte(changed))
+		if len(p.Plan.Update) != 1 || len(p.Plan.Unchanged) != 2 {
+			t.Fatalf("update dry run: %+v", p.Plan)
+		}
+		// If the plan changes between dry run and apply, nothing is applied.
+		f := FormOf(list[2])
+		f.Title = "Arceaux vélo"
+		if err := s.Update(ctx, staff, list[2].ID, list[2].Version, f); err != nil {
+			t.Fatal(err)
+		}
+		stale, err := s.Apply(ctx, staff, []byte(changed), p.Fingerprint)
+		if err != nil || !stale.Stale || stale.Applied {
+			t.Fatalf("apply after a change: %v %+v", err, stale)
+		}
+		if a := mustGet(t, s, list[2].ID); a.Status != StatusLate {
+			t.Errorf("a stale import was applied: %+v", a.Action)
+		}
+		p, _ = s.Apply(ctx, staff, []byte(changed), stale.Fingerprint)
+		if !p.Applied {
+			t.Fatalf("apply the new dry run: %+v", p)
+		}
+		a := mustGet(t, s, list[2].ID)
+		if a.Status != StatusOnTrack || a.Progress != 80 || a.Title != "Stationnement vélo" {
+			t.Errorf("after the import: %+v", a.Action)
+		}
+		if c, origin, ok := findChange(changesOf(t, d, a.ID), "status"); !ok || origin != history.OriginImport || c.Old != "late" {
+			t.Errorf("import history: %+v %s", c, origin)
+		}
+		if got := mustGet(t, s, top.ID).Progress; got != 60 { // (50×2 + 80) / 3
+			t.Errorf("parent after import: %v", got)
+		}
+	})
+}
+
+func TestImportBadRowChangesNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := NewService(Deps{DB: d})
+		newTheme(t, s, "mobilite")
+		for name, c := range map[string]struct {
+			file   string
+			line   int
+			reason planimport.Reason
+		}{
+			"progress out of range": {strings.Replace(importFile, ";50;", ";150;", 1), 3, planimport.ReasonProgressRange},
+			"unknown theme":         {strings.Replace(importFile, "late;20", "late;20", 1) + "MOB-02;Autre;energie;;1;;;;;\n", 5, ReasonUnknownTheme},
+			"end before start":      {strings.Replace(importFile, "2021-01-01;2026-12-31", "2027-01-01;2026-12-31", 1), 2, planimport.ReasonEndBeforeStart},
+		} {
+			p, err := s.DryRun(ctx, []byte(c.file))
+			if err != nil || len(p.Problems) != 1 || p.Problems[0].Line != c.line || p.Problems[0].Reason != c.reason {
+				t.Errorf("%s: dry run %v %+v", name, err, p.Problems)
+			}
+			p, err = s.Apply(ctx, staff, []byte(c.file), "whatever")
+			if err != nil || p.Applied || len(p.Problems) != 1 || p.Problems[0].Line != c.line {
+				t.Errorf("%s: apply %v %+v", name, err, p)
+			}
+			if n := count(t, d, "plan_actions"); n != 0 {
+				t.Errorf("%s: %d actions written", name, n)
+			}
+		}
+	})
+}
