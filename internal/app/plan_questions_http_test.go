@@ -1,0 +1,117 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"climatevolunteers/internal/app/apptest"
+	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/db"
+)
+
+// A volunteer asks, another follows, a volunteer cannot answer, City staff
+// answers officially: the followers but the answerer are mailed, each in
+// their language. A moderator hides the question: 404 but to staff.
+func TestPlanQuestionJourney(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		action, _, _ := qsRouteFixture(t, a)
+		ask := "/plan/actions/" + strconv.FormatInt(action, 10) + "/questions"
+		form := url.Values{"title": {"Où passera la piste ?"}, "body": {"Par la rue de Rivoli ?"}}.Encode()
+
+		if resp, _ := a.PostForm(t, a.Client(t), ask, form); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("a visitor asked: %d", resp.StatusCode)
+		}
+		asker, _ := a.ClientAs(t, auth.RoleVolunteer)
+		resp, body := a.PostForm(t, asker, ask, url.Values{"title": {""}, "body": {"Mes précisions gardées"}}.Encode())
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Mes précisions gardées") ||
+			!strings.Contains(body, "Écrivez votre question.") {
+			t.Fatalf("an empty title: %d, want 422 with the input kept and the reason", resp.StatusCode)
+		}
+		resp, _ = a.PostForm(t, asker, ask, url.Values{"title": {strings.Repeat("x", 151)}, "body": {"b"}}.Encode())
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("a title too long: %d", resp.StatusCode)
+		}
+		resp, _ = a.PostForm(t, asker, ask, form)
+		page := resp.Header.Get("Location")
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(page, "/plan/questions/") {
+			t.Fatalf("ask: %d %q", resp.StatusCode, page)
+		}
+
+		reader, readerID := a.ClientAs(t, auth.RoleVolunteer)
+		if err := a.DB.Tx(context.Background(), func(tx *db.Tx) error {
+			_, err := tx.Exec(context.Background(), "UPDATE users SET language = 'en' WHERE id = ?", readerID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if resp, _ := a.PostForm(t, reader, page+"/follow", ""); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("follow: %d", resp.StatusCode)
+		}
+		answer := url.Values{"answer": {"Oui, en 2027."}, "department": {"Ville de Paris"}}.Encode()
+		if resp, _ := a.PostForm(t, reader, page+"/answer", answer); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("a volunteer answered: %d", resp.StatusCode)
+		}
+		staff, staffID := a.ClientAs(t, auth.RoleCoordinator)
+		a.PostForm(t, staff, page+"/follow", "")
+		before := len(a.Mails(t))
+		if resp, body := a.PostForm(t, staff, page+"/answer", answer); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("official answer: %d\n%s", resp.StatusCode, body)
+		}
+		if _, body := a.Get(t, a.Client(t), page); !strings.Contains(body, "Réponse officielle — Ville de Paris") || !strings.Contains(body, "Oui, en 2027.") {
+			t.Fatal("the question's page does not show the official answer")
+		}
+		mails := a.Mails(t)[before:]
+		langs := map[string]int{}
+		for _, m := range mails {
+			langs[m.Lang]++
+			if strings.Contains(m.To, "coordinator") {
+				t.Fatalf("the answerer (%d) was mailed", staffID)
+			}
+		}
+		if len(mails) != 2 || langs["fr"] != 1 || langs["en"] != 1 {
+			t.Fatalf("mails: %+v, want one to the asker (fr) and one to the reader (en)", mails)
+		}
+
+		mod, _ := a.ClientAs(t, auth.RoleModerator)
+		if resp, _ := a.PostForm(t, mod, page+"/hide", "reason="+url.QueryEscape("Hors sujet")); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("hide: %d", resp.StatusCode)
+		}
+		for who, c := range map[string]*http.Client{"visitor": a.Client(t), "asker": asker, "reader": reader} {
+			if resp, _ := a.Get(t, c, page); resp.StatusCode != http.StatusNotFound {
+				t.Fatalf("hidden question for the %s: %d, want 404", who, resp.StatusCode)
+			}
+		}
+		if resp, body := a.Get(t, staff, page); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Hors sujet") {
+			t.Fatalf("hidden question for staff: %d", resp.StatusCode)
+		}
+	})
+}
+
+// The sixth question in a row from one account is refused with 429.
+func TestPlanQuestionsRateLimit(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		action, _, _ := qsRouteFixture(t, a)
+		ask := "/plan/actions/" + strconv.FormatInt(action, 10) + "/questions"
+		c, _ := a.ClientAs(t, auth.RoleVolunteer)
+		for i := range 5 {
+			form := url.Values{"title": {"Question " + strconv.Itoa(i)}, "body": {"Précisions"}}.Encode()
+			if resp, _ := a.PostForm(t, c, ask, form); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("question %d: %d", i+1, resp.StatusCode)
+			}
+		}
+		resp, _ := a.PostForm(t, c, ask, url.Values{"title": {"Encore"}, "body": {"Précisions"}}.Encode())
+		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+			t.Fatalf("sixth question: %d, want 429 with Retry-After", resp.StatusCode)
+		}
+		other, _ := a.ClientAs(t, auth.RoleVolunteer)
+		if resp, _ := a.PostForm(t, other, ask, url.Values{"title": {"Autre"}, "body": {"Précisions"}}.Encode()); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("another account is limited too: %d", resp.StatusCode)
+		}
+	})
+}
