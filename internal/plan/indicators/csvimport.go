@@ -46,7 +46,7 @@ type csvRow struct {
 var csvColumns = map[string]string{
 	"indicator": "indicator", "indicateur": "indicator", "slug": "indicator",
 	"year": "year", "année": "year", "annee": "year",
-	"date": "date",
+	"date":  "date",
 	"value": "value", "valeur": "value",
 	"source": "source",
 }

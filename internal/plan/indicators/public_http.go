@@ -50,7 +50,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
 
 // rowText is a line of the chart's data table, as text.
 type rowText struct {
-	Year                           int
+	Year                          int
 	Value, Source, Expected, Goal string
 }
 
