@@ -115,3 +115,30 @@ func TestPlanQuestionsRateLimit(t *testing.T) {
 		}
 	})
 }
+
+// Two staff members edit the same official answer: the second gets 409 with
+// their text kept, now editing the first one's version; both versions stay.
+func TestPlanAnswerEditConflict(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		_, question, answer := qsRouteFixture(t, a)
+		page := "/plan/questions/" + strconv.FormatInt(question, 10)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		edit := func(body string) (*http.Response, string) {
+			return a.PostForm(t, staff, page+"/answer", url.Values{"answer": {body}, "department": {"Ville de Paris"},
+				"replaces": {strconv.FormatInt(answer, 10)}}.Encode())
+		}
+		if resp, _ := edit("Première correction"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("first edit: %d", resp.StatusCode)
+		}
+		resp, body := edit("Seconde correction, gardée")
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "Seconde correction, gardée") ||
+			!strings.Contains(body, "Première correction") || strings.Contains(body, `name="replaces" value="`+strconv.FormatInt(answer, 10)+`"`) {
+			t.Fatalf("second edit from the old version: %d, want 409 keeping the text and editing the new version\n%s", resp.StatusCode, body)
+		}
+		_, body = a.Get(t, a.Client(t), page)
+		if !strings.Contains(body, "Première correction") || !strings.Contains(body, "Versions précédentes (1)") {
+			t.Fatal("the question's page does not keep the earlier version")
+		}
+	})
+}
