@@ -49,3 +49,95 @@ func TestPlanIndicatorsStaffAddsAValue(t *testing.T) {
 		}
 	})
 }
+
+// The import's dry run shows the changes and writes nothing; the apply step
+// posts back the previewed file and its digest.
+func TestPlanIndicatorsImportThroughPages(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		id, _ := planIndicatorFixture(t, a, "import-page")
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		file := "indicator,year,value,source\nimport-page,2018,22.5,Bilan révisé\nimport-page,2020,21,Rapport 2021\n"
+		resp, body := a.PostForm(t, staff, "/plan/manage/indicators/import", url.Values{"csv": {file}}.Encode())
+		if resp.StatusCode != 200 || !strings.Contains(body, "1 valeur(s) à ajouter, 1 à modifier") {
+			t.Fatalf("dry run: %d\n%s", resp.StatusCode, body)
+		}
+		digest := between(body, `name="digest" value="`, `"`)
+		if got := planValueCount(t, a, id); got != 1 {
+			t.Fatalf("the dry run wrote: %d values", got)
+		}
+		bad := file + "import-page,2019,abc,x\n"
+		resp, body = a.PostForm(t, staff, "/plan/manage/indicators/import", url.Values{"csv": {bad}}.Encode())
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Ligne 4 :") {
+			t.Fatalf("bad file: %d\n%s", resp.StatusCode, body)
+		}
+		resp, _ = a.PostForm(t, staff, "/plan/manage/indicators/import/apply", url.Values{"csv": {file}, "digest": {digest}}.Encode())
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("apply: %d\n%s", resp.StatusCode, a.Logs())
+		}
+		if got := planValueCount(t, a, id); got != 2 {
+			t.Fatalf("after apply: %d values", got)
+		}
+		_, csv := a.Get(t, a.Client(t), "/plan/indicators.csv")
+		if !strings.Contains(csv, "import-page,2018,,22.5,Bilan révisé") {
+			t.Errorf("export lacks the corrected value:\n%s", csv)
+		}
+		resp, body = a.Get(t, a.Client(t), "/api/v1/plan/indicators")
+		if resp.StatusCode != 200 || !strings.Contains(body, `"slug": "import-page"`) || !strings.Contains(body, `"status": "on_track"`) {
+			t.Errorf("api: %d\n%s", resp.StatusCode, body)
+		}
+	})
+}
+
+// Two people edit the same indicator: the second save gets a 409 page that
+// keeps what they typed.
+func TestPlanIndicatorsStaleEditKeepsInput(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		id, _ := planIndicatorFixture(t, a, "stale")
+		m := "/plan/manage/indicators/" + strconv.FormatInt(id, 10)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		form := url.Values{"slug": {"stale"}, "name": {"Nom modifié par moi"}, "unit": {"MtCO2e"}, "direction": {"lower"},
+			"baseline_year": {"2004"}, "baseline_value": {"28.2"}, "goal_0_year": {"2030"}, "goal_0_value": {"16.92"}, "version": {"1"}}
+		resp, body := a.PostForm(t, staff, m+"/edit", form.Encode())
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "Nom modifié par moi") {
+			t.Fatalf("stale edit: %d\n%s", resp.StatusCode, body)
+		}
+		form.Set("version", between(body, `name="version" value="`, `"`))
+		form.Set("unit", "kt")
+		resp, body = a.PostForm(t, staff, m+"/edit", form.Encode())
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "L&#39;unité ne peut pas changer") {
+			t.Fatalf("unit change with values: %d\n%s", resp.StatusCode, body)
+		}
+		form.Set("unit", "MtCO2e")
+		form.Set("goal_0_year", "2000")
+		resp, body = a.PostForm(t, staff, m+"/edit", form.Encode())
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#field-goal_0_year"`) {
+			t.Fatalf("goal before baseline: %d\n%s", resp.StatusCode, body)
+		}
+		form.Set("goal_0_year", "2030")
+		if resp, _ := a.PostForm(t, staff, m+"/edit", form.Encode()); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("edit: %d", resp.StatusCode)
+		}
+		_, body = a.Get(t, a.Client(t), "/plan/indicators")
+		if !strings.Contains(body, "Nom modifié par moi") || !strings.Contains(body, "Hors trajectoire") {
+			t.Errorf("public list:\n%s", body)
+		}
+	})
+}
+
+func planValueCount(t *testing.T, a *apptest.App, id int64) int {
+	t.Helper()
+	var n int
+	if err := a.DB.QueryRow(t.Context(), "SELECT COUNT(*) FROM plan_indicator_values WHERE indicator_id = ?", id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// between returns the text of s between the first from and the next to.
+func between(s, from, to string) string {
+	_, rest, _ := strings.Cut(s, from)
+	out, _, _ := strings.Cut(rest, to)
+	return out
+}

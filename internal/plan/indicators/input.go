@@ -65,7 +65,7 @@ type Checked struct {
 }
 
 // Check parses and validates an Input. Errors name the form's fields
-// ("goals[2].year" is the form's third goal row, blank rows included).
+// ("goal_2_year" is the form's third goal row, blank rows included).
 func (in Input) Check() (Checked, []FieldError) {
 	var errs []FieldError
 	add := func(field, code string) { errs = append(errs, FieldError{field, code}) }
@@ -107,14 +107,13 @@ func (in Input) Check() (Checked, []FieldError) {
 		if strings.TrimSpace(g.Year) == "" && strings.TrimSpace(g.Value) == "" {
 			continue
 		}
-		prefix := "goals[" + strconv.Itoa(i) + "]."
 		y, ok := parseYear(g.Year)
 		if !ok {
-			add(prefix+"year", CodeYear)
+			add(GoalField(i, "year"), CodeYear)
 		}
 		v, code := ParseNumber(g.Value)
 		if code != "" {
-			add(prefix+"value", code)
+			add(GoalField(i, "value"), code)
 		}
 		if ok && code == "" {
 			c.Goals = append(c.Goals, Goal{y, v})
@@ -132,12 +131,16 @@ func (in Input) Check() (Checked, []FieldError) {
 			if !yearOK && strings.HasSuffix(rest, "year") {
 				continue // no baseline to compare with
 			}
-			e.Field = "goals[" + strconv.Itoa(rows[i]) + "]" + rest
+			e.Field = GoalField(rows[i], strings.TrimPrefix(rest, "."))
 		}
 		errs = append(errs, e)
 	}
 	return c, errs
 }
+
+// GoalField names a goal row's field in the form: "goal_0_year",
+// "goal_0_value". No brackets: the error summary's links keep them plain.
+func GoalField(row int, part string) string { return "goal_" + strconv.Itoa(row) + "_" + part }
 
 // parseYear reads a plausible calendar year.
 func parseYear(s string) (int, bool) {

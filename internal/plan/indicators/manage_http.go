@@ -33,7 +33,6 @@ type formData struct {
 	HasValues bool // the unit is locked
 }
 
-func goalField(i int, part string) string { return "goals[" + strconv.Itoa(i) + "]." + part }
 
 // inputFromForm reads the indicator fields of a submitted form.
 func inputFromForm(f *web.Form) Input {
@@ -42,7 +41,7 @@ func inputFromForm(f *web.Form) Input {
 		Direction: f.Get("direction"), BaselineYear: f.Get("baseline_year"), BaselineValue: f.Get("baseline_value"),
 		ThemeID: f.Get("theme"), Source: f.Get("source"), Version: version}
 	for i := 0; i < maxGoalRows; i++ {
-		y, v := f.Get(goalField(i, "year")), f.Get(goalField(i, "value"))
+		y, v := f.Get(GoalField(i, "year")), f.Get(GoalField(i, "value"))
 		in.Goals = append(in.Goals, GoalInput{y, v})
 	}
 	return in
@@ -67,8 +66,8 @@ func formOf(e Entry) *web.Form {
 	}
 	set("source", e.Source)
 	for i, g := range NewTrajectory(e.Indicator).Points()[1:] {
-		set(goalField(i, "year"), strconv.Itoa(g.Year))
-		set(goalField(i, "value"), FormatNumber(g.Value))
+		set(GoalField(i, "year"), strconv.Itoa(g.Year))
+		set(GoalField(i, "value"), FormatNumber(g.Value))
 	}
 	set("version", strconv.Itoa(e.Version))
 	return f
@@ -84,14 +83,14 @@ type goalRow struct {
 func goalRows(f *web.Form) []goalRow {
 	last := -1
 	for i := 0; i < maxGoalRows; i++ {
-		if f.Get(goalField(i, "year")) != "" || f.Get(goalField(i, "value")) != "" {
+		if f.Get(GoalField(i, "year")) != "" || f.Get(GoalField(i, "value")) != "" {
 			last = i
 		}
 	}
 	n := min(last+1+GoalRows, maxGoalRows)
 	rows := make([]goalRow, n)
 	for i := range rows {
-		rows[i] = goalRow{i + 1, goalField(i, "year"), goalField(i, "value")}
+		rows[i] = goalRow{i + 1, GoalField(i, "year"), GoalField(i, "value")}
 	}
 	return rows
 }

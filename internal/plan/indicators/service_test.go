@@ -100,9 +100,9 @@ func TestRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, errs, "goals[0].year", CodeGoalNotAfterBase)
-		wantCode(t, errs, "goals[1].value", CodeNotFinite)
-		wantCode(t, errs, "goals[3].year", CodeGoalYearDuplicate)
+		wantCode(t, errs, "goal_0_year", CodeGoalNotAfterBase)
+		wantCode(t, errs, "goal_1_value", CodeNotFinite)
+		wantCode(t, errs, "goal_3_year", CodeGoalYearDuplicate)
 		if all, _ := s.All(ctx); len(all) != 0 {
 			t.Fatalf("a refused indicator was stored: %v", all)
 		}
