@@ -33,7 +33,6 @@ type formData struct {
 	HasValues bool // the unit is locked
 }
 
-
 // inputFromForm reads the indicator fields of a submitted form.
 func inputFromForm(f *web.Form) Input {
 	version, _ := strconv.Atoi(f.Get("version"))
