@@ -1,0 +1,177 @@
+package app_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"climatevolunteers/internal/app/apptest"
+	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/plan/actions"
+)
+
+// planActionsApp is an app with the demo plan of the actions part only (the
+// app's demo may not seed it yet) and the id of action MOB-03.
+func planActionsApp(t *testing.T, e db.Engine) (*apptest.App, string) {
+	a := apptest.New(t, e, apptest.Options{})
+	ctx := context.Background()
+	if err := a.DB.Tx(ctx, func(tx *db.Tx) error { return actions.SeedDemo(ctx, tx, time.Now().UTC()) }); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	if err := a.DB.QueryRow(ctx, "SELECT CAST(id AS TEXT) FROM plan_actions WHERE identifier = 'MOB-03'").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return a, id
+}
+
+var versionField = regexp.MustCompile(`name="version" value="(\d+)"`)
+
+// TestPlanActionStatusJourney is the browser journey's first step: a staff
+// member updates an action's status and progress; the public page and the
+// history show it.
+func TestPlanActionStatusJourney(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a, id := planActionsApp(t, e)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		resp, body := a.Get(t, staff, "/plan/manage/actions/"+id)
+		if resp.StatusCode != 200 {
+			t.Fatalf("staff page: %d", resp.StatusCode)
+		}
+		version := versionField.FindStringSubmatch(body)[1]
+
+		// Out of range: refused, input kept, nothing saved.
+		resp, body = a.PostForm(t, staff, "/plan/manage/actions/"+id+"/status", "version="+version+"&status=late&progress=150")
+		if resp.StatusCode != 422 || !strings.Contains(body, `href="#field-progress"`) || !strings.Contains(body, `value="150"`) {
+			t.Fatalf("progress 150: %d", resp.StatusCode)
+		}
+		resp, _ = a.PostForm(t, staff, "/plan/manage/actions/"+id+"/status", "version="+version+"&status=late&progress=75")
+		if resp.StatusCode != 303 {
+			t.Fatalf("status form: %d", resp.StatusCode)
+		}
+		// The same form again, from the old version: 409, input kept.
+		resp, body = a.PostForm(t, staff, "/plan/manage/actions/"+id+"/status", "version="+version+"&status=done&progress=100")
+		if resp.StatusCode != 409 || !strings.Contains(body, `value="100"`) {
+			t.Errorf("stale status form: %d", resp.StatusCode)
+		}
+
+		visitor := a.Client(t)
+		_, body = a.Get(t, visitor, "/plan/actions/"+id)
+		if !strings.Contains(body, "75 %") || !strings.Contains(body, "En retard") || !strings.Contains(body, "/plan/history?kind=action&amp;id="+id) ||
+			!strings.Contains(body, "/plan/actions/"+id+"/questions") {
+			t.Errorf("public page after the update:\n%s", body)
+		}
+		var status, old, neu string
+		err := a.DB.QueryRow(context.Background(), `SELECT s.origin, c.old_value, c.new_value FROM plan_changes c
+			JOIN plan_change_sets s ON s.id = c.set_id WHERE s.subject_id = ? AND c.field = 'progress' ORDER BY s.id DESC`, id).Scan(&status, &old, &neu)
+		if err != nil || status != "edit" || old != "60" || neu != "75" {
+			t.Errorf("history of progress: %v %s %s → %s", err, status, old, neu)
+		}
+		// The list's late filter now has it.
+		_, body = a.Get(t, visitor, "/plan/actions?flag=late&q=trafic")
+		if !strings.Contains(body, "/plan/actions/"+id+`"`) {
+			t.Errorf("late filter misses the action")
+		}
+	})
+}
+
+func TestPlanActionsRefusals(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a, id := planActionsApp(t, e)
+		volunteer, _ := a.ClientAs(t, auth.RoleVolunteer)
+		for _, path := range []string{"/plan/manage", "/plan/manage/actions/" + id, "/plan/manage/import", "/plan/manage/themes"} {
+			if resp, _ := a.Get(t, volunteer, path); resp.StatusCode != http.StatusForbidden {
+				t.Errorf("volunteer on %s: %d", path, resp.StatusCode)
+			}
+			if resp, _ := a.Get(t, a.Client(t), path); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/signin") {
+				t.Errorf("visitor on %s: %d %s", path, resp.StatusCode, resp.Header.Get("Location"))
+			}
+		}
+		if resp, _ := a.PostForm(t, volunteer, "/plan/manage/actions/"+id+"/status", "status=done"); resp.StatusCode != 403 {
+			t.Errorf("volunteer posts a status: %d", resp.StatusCode)
+		}
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		// A theme with actions cannot be deleted.
+		var theme string
+		a.DB.QueryRow(context.Background(), "SELECT CAST(id AS TEXT) FROM plan_themes WHERE slug = 'mobilite'").Scan(&theme)
+		resp, body := a.PostForm(t, staff, "/plan/manage/themes/"+theme+"/delete", "")
+		if resp.StatusCode != 409 || !strings.Contains(body, "sous-thèmes") {
+			t.Errorf("delete a theme in use: %d", resp.StatusCode)
+		}
+		// A new action with an end before its start and no theme.
+		resp, body = a.PostForm(t, staff, "/plan/manage/actions/new", "identifier=X-1&title=Essai&status=not_started&progress_mode=manual&starts_on=2027-01-01&ends_on=2026-01-01")
+		if resp.StatusCode != 422 || !strings.Contains(body, `href="#field-theme"`) || !strings.Contains(body, `href="#field-ends_on"`) {
+			t.Errorf("bad new action: %d", resp.StatusCode)
+		}
+	})
+}
+
+var hiddenField = regexp.MustCompile(`name="(data|fingerprint)" value="([^"]*)"`)
+
+func TestPlanActionsImportExport(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a, _ := planActionsApp(t, e)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		visitor := a.Client(t)
+		resp, csv := a.Get(t, visitor, "/plan/actions.csv")
+		if resp.StatusCode != 200 || !strings.Contains(csv, "MOB-01.1") {
+			t.Fatalf("export: %d", resp.StatusCode)
+		}
+		// The export imported again changes nothing.
+		_, body := a.PostForm(t, staff, "/plan/manage/import", "csv="+url.QueryEscape(csv))
+		if !strings.Contains(body, "Ce fichier ne change rien au plan.") {
+			t.Errorf("round trip dry run:\n%s", body)
+		}
+		// A change: dry run, then apply exactly what was previewed.
+		changed := strings.Replace(csv, "ALI-04,", "ALI-04-bis,", 1)
+		resp, body = a.PostForm(t, staff, "/plan/manage/import", "csv="+url.QueryEscape(changed))
+		if resp.StatusCode != 200 || !strings.Contains(body, "ALI-04-bis") {
+			t.Fatalf("dry run: %d", resp.StatusCode)
+		}
+		form := url.Values{}
+		for _, m := range hiddenField.FindAllStringSubmatch(body, -1) {
+			form.Set(m[1], html.UnescapeString(m[2]))
+		}
+		if data, _ := base64.StdEncoding.DecodeString(form.Get("data")); string(data) != changed {
+			t.Fatalf("the dry run does not carry the file")
+		}
+		resp, _ = a.PostForm(t, staff, "/plan/manage/import/apply", form.Encode())
+		if resp.StatusCode != 303 {
+			t.Fatalf("apply: %d", resp.StatusCode)
+		}
+		// Applying the same preview again is refused: the plan changed since.
+		resp, _ = a.PostForm(t, staff, "/plan/manage/import/apply", form.Encode())
+		if resp.StatusCode != 409 {
+			t.Errorf("second apply of one dry run: %d", resp.StatusCode)
+		}
+		// A bad row refuses the file with its line.
+		bad := strings.Replace(csv, "\nALI-01,", "\nALI-01,,", 1)
+		resp, body = a.PostForm(t, staff, "/plan/manage/import", "csv="+url.QueryEscape(bad))
+		if resp.StatusCode != 422 || !strings.Contains(body, "Ligne ") {
+			t.Errorf("bad row: %d", resp.StatusCode)
+		}
+
+		resp, body = a.Get(t, visitor, "/api/v1/plan/actions?theme=velo&status=on_track")
+		var api struct {
+			Actions []actions.APIAction `json:"actions"`
+		}
+		if err := json.Unmarshal([]byte(body), &api); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("api: %d %v", resp.StatusCode, err)
+		}
+		if len(api.Actions) != 2 || api.Actions[1].Identifier != "MOB-01.1" || len(api.Actions[1].Milestones) != 2 ||
+			api.Actions[1].Parent == nil || *api.Actions[1].Parent != "MOB-01" {
+			t.Errorf("api filtered: %+v", api.Actions)
+		}
+		if resp, _ := a.Get(t, visitor, "/api/v1/plan/actions?status=finished"); resp.StatusCode != 400 {
+			t.Errorf("api, bad status: %d", resp.StatusCode)
+		}
+	})
+}
