@@ -175,3 +175,20 @@ func TestPlanActionsImportExport(t *testing.T) {
 		}
 	})
 }
+
+// TestPlanActionsPagesRender opens every page of the part on the demo plan.
+func TestPlanActionsPagesRender(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a, id := planActionsApp(t, e)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		var parent string
+		a.DB.QueryRow(context.Background(), "SELECT CAST(id AS TEXT) FROM plan_actions WHERE identifier = 'ADA-01'").Scan(&parent)
+		for _, path := range []string{"/plan/actions", "/plan/actions?page=2", "/plan/actions?flag=stale&theme=1", "/plan/actions/" + id,
+			"/plan/actions/" + parent, "/plan/manage", "/plan/manage/actions/" + parent, "/plan/manage/actions/" + id + "/edit",
+			"/plan/manage/actions/new", "/plan/manage/themes", "/plan/manage/import", "/plan/actions.json"} {
+			if resp, body := a.Get(t, staff, path); resp.StatusCode != 200 || strings.Contains(body, "[plan.") {
+				t.Errorf("%s: %d", path, resp.StatusCode)
+			}
+		}
+	})
+}
