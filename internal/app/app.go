@@ -285,6 +285,12 @@ func NewWithDB(cfg config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		if err := sol.network.EraseMember(ctx, tx, userID); err != nil {
 			return err
 		}
+		if err := questions.EraseMember(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := committees.EraseMember(ctx, tx, userID); err != nil {
+			return err
+		}
 		return history.EraseActor(ctx, tx, userID)
 	}
 	outbox.Register(r, rn, d, admin, worker.Notify, outbox.AdminOptions{MaskTokens: cfg.SMTPURL != ""})

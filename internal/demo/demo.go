@@ -16,6 +16,10 @@ import (
 	"climatevolunteers/internal/events"
 	"climatevolunteers/internal/home"
 	"climatevolunteers/internal/initiatives"
+	"climatevolunteers/internal/plan/actions"
+	"climatevolunteers/internal/plan/committees"
+	"climatevolunteers/internal/plan/indicators"
+	"climatevolunteers/internal/plan/questions"
 	"climatevolunteers/internal/sealed"
 	"climatevolunteers/internal/solidarity/network"
 	"climatevolunteers/internal/solidarity/registry"
@@ -124,6 +128,9 @@ func Load(ctx context.Context, d *db.DB, o Options) (Outcome, error) {
 				return err
 			}
 		}
+		if err := seedPlan(ctx, tx, now, o.Volunteers > 0); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, "INSERT INTO app_meta (key, value, updated_at) VALUES (?, ?, ?)",
 			loadedKey, now.Format(time.RFC3339), now); err != nil {
 			return err
@@ -153,3 +160,22 @@ var (
 			"fr": "Paris neutre en carbone : l'objectif du Plan Climat", "en": "Carbon-neutral Paris: the Climate Plan's target"}},
 	}
 )
+
+// seedPlan loads the Climate Plan: themes and actions, then the indicators
+// linked to them, then the volunteers' questions and the monitoring
+// committees, which need demo volunteers.
+func seedPlan(ctx context.Context, tx *db.Tx, now time.Time, withPeople bool) error {
+	if err := actions.SeedDemo(ctx, tx, now); err != nil {
+		return err
+	}
+	if err := indicators.SeedDemo(ctx, tx, now); err != nil {
+		return err
+	}
+	if !withPeople {
+		return nil
+	}
+	if err := questions.SeedDemo(ctx, tx, now); err != nil {
+		return err
+	}
+	return committees.SeedDemo(ctx, tx, now)
+}
