@@ -51,7 +51,7 @@ type APIAction struct {
 	Progress     float64        `json:"progress"`
 	Late         bool           `json:"late"`
 	Stale        bool           `json:"stale"`
-	UpdatedAt    time.Time      `json:"updated_at"`
+	UpdatedAt    string         `json:"updated_at"` // RFC 3339 in Paris time, to the second
 	Departments  []string       `json:"departments"`
 	Partners     []string       `json:"partners"`
 	Milestones   []APIMilestone `json:"milestones"`
@@ -87,6 +87,17 @@ type APILink struct {
 	Title string `json:"title"`
 }
 
+// paris is the zone of the API's times; UTC if the system lacks the zone data.
+var paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+func parisTime(t time.Time) string { return t.In(paris).Truncate(time.Second).Format(time.RFC3339) }
+
 func optional(s string) *string {
 	if s == "" {
 		return nil
@@ -114,7 +125,7 @@ func (s *Service) APIActions(ctx context.Context, f Filter) ([]APIAction, error)
 		x := APIAction{ID: a.ID, Identifier: a.Identifier, Title: a.Title, Description: a.Description,
 			Theme: APITheme{Slug: a.ThemeSlug, Name: a.ThemeName}, Weight: a.Weight, Status: a.Status, Phase: a.Phase,
 			StartsOn: optional(a.StartsOn), EndsOn: optional(a.EndsOn), ProgressMode: a.ProgressMode, Progress: a.Progress,
-			Late: a.Late(now.Format(dateLayout)), Stale: a.Stale(now), UpdatedAt: a.UpdatedAt,
+			Late: a.Late(now.Format(dateLayout)), Stale: a.Stale(now), UpdatedAt: parisTime(a.UpdatedAt),
 			Departments: append([]string{}, a.Departments...), Partners: append([]string{}, a.Partners...),
 			Milestones: []APIMilestone{}, Tasks: []APITask{}, Links: []APILink{},
 			URL: "/plan/actions/" + strconv.FormatInt(a.ID, 10)}
