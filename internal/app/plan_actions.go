@@ -11,10 +11,11 @@ import (
 )
 
 // wirePlanActions builds the Climate Plan's actions part and registers its
-// routes. Linked initiatives and events are named through their stores;
+// routes. The questions part is wired after this one: the count reads
+// d.questions when asked, not now. Linked initiatives and events are named through their stores;
 // hidden or draft ones are left out, as if gone.
 func wirePlanActions(d *planDeps) error {
-	d.actions = actions.NewService(actions.Deps{DB: d.db, Titles: planLinkTitles(d)})
+	d.actions = actions.NewService(actions.Deps{DB: d.db, Titles: planLinkTitles(d), QuestionCount: planQuestionCount(d)})
 	actions.Register(d.r, d.rn, d.actions, actions.Guards{Staff: d.guard.RequireRole(auth.RoleCoordinator)})
 	return nil
 }
@@ -42,5 +43,14 @@ func planLinkTitles(d *planDeps) func(ctx context.Context, kind string, id int64
 			return e.Title, err == nil && e.Status != events.Draft, err
 		}
 		return "", false, nil
+	}
+}
+
+func planQuestionCount(d *planDeps) func(ctx context.Context, actionID int64) (int, error) {
+	return func(ctx context.Context, actionID int64) (int, error) {
+		if d.questions == nil {
+			return 0, nil
+		}
+		return d.questions.CountByAction(ctx, actionID)
 	}
 }
