@@ -37,7 +37,8 @@ var demoIndicators = []demoIndicator{
 
 // SeedDemo writes Paris's carbon footprint and local emissions, with their
 // 2030 and 2050 goals, the published values and their sources (FACTS.md),
-// and links each to the first two actions of a few themes. The themes and
+// and links each to the first two top-level actions of a few themes (or
+// their sub-themes). The themes and
 // actions come from the actions part's seed, which runs first; a missing
 // theme leaves the indicator without one.
 func SeedDemo(ctx context.Context, tx *db.Tx, now time.Time) error {
@@ -67,7 +68,8 @@ func SeedDemo(ctx context.Context, tx *db.Tx, now time.Time) error {
 		for _, slug := range d.linkThemes {
 			if _, err := tx.Exec(ctx, `INSERT INTO plan_action_links (action_id, target_kind, target_id)
 				SELECT a.id, 'indicator', ? FROM plan_actions a JOIN plan_themes t ON t.id = a.theme_id
-				WHERE t.slug = ? AND a.parent_id IS NULL ORDER BY a.identifier LIMIT 2`, id, slug); err != nil {
+				WHERE (t.slug = ? OR t.parent_id = (SELECT id FROM plan_themes WHERE slug = ?)) AND a.parent_id IS NULL
+				ORDER BY a.identifier LIMIT 2`, id, slug, slug); err != nil {
 				return fmt.Errorf("indicators: demo links: %w", err)
 			}
 		}
