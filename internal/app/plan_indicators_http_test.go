@@ -141,3 +141,27 @@ func between(s, from, to string) string {
 	out, _, _ := strings.Cut(rest, to)
 	return out
 }
+
+// The demo's carbon footprint reads in English too: off track in words,
+// its sources, its goals and the actions linked to it.
+func TestPlanIndicatorsDemoPageInEnglish(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		var id int64
+		if err := a.DB.QueryRow(t.Context(), "SELECT id FROM plan_indicators WHERE slug = 'empreinte-carbone'").Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := a.Get(t, a.Client(t), "/plan/indicators/"+strconv.FormatInt(id, 10), "Accept-Language", "en")
+		if resp.StatusCode != 200 {
+			t.Fatalf("demo page: %d", resp.StatusCode)
+		}
+		for _, want := range []string{"Off track", "22.7", "2050: 5.64 MtCO2e", "le bilan carbone de Paris 2018", "Linked actions", `href="/plan/actions/`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("English demo page lacks %q", want)
+			}
+		}
+		if resp, _ := a.Get(t, a.Client(t), "/plan/indicators/999999"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("unknown indicator: %d, want 404", resp.StatusCode)
+		}
+	})
+}
