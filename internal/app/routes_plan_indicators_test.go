@@ -47,7 +47,7 @@ func planIndicatorFixture(t testing.TB, a *apptest.App, slug string) (int64, int
 	ctx := context.Background()
 	svc := indicators.NewService(a.DB)
 	id, errs, err := svc.Create(ctx, indicators.Actor{}, indicators.Input{Slug: slug, Name: "Empreinte " + slug, Unit: "MtCO2e",
-		Direction: "lower", BaselineYear: "2004", BaselineValue: "28.2", Goals: []indicators.GoalInput{{"2030", "16.92"}, {"2050", "5.64"}}})
+		Direction: "lower", BaselineYear: "2004", BaselineValue: "28.2", Goals: []indicators.GoalInput{{Year: "2030", Value: "16.92"}, {Year: "2050", Value: "5.64"}}})
 	if err != nil || errs != nil {
 		t.Fatalf("create indicator: %v %v", errs, err)
 	}
