@@ -1,10 +1,12 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"html"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -114,6 +116,26 @@ func TestPlanActionsRefusals(t *testing.T) {
 	})
 }
 
+// postMultipart sends fields as a same-origin multipart form.
+func postMultipart(t *testing.T, a *apptest.App, c *http.Client, path string, fields url.Values) (*http.Response, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range fields {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	mw.Close()
+	req, err := http.NewRequest("POST", a.Server.URL+path, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return apptest.Do(t, c, req)
+}
+
 var hiddenField = regexp.MustCompile(`name="(data|fingerprint)" value="([^"]*)"`)
 
 func TestPlanActionsImportExport(t *testing.T) {
@@ -143,7 +165,7 @@ func TestPlanActionsImportExport(t *testing.T) {
 		if data, _ := base64.StdEncoding.DecodeString(form.Get("data")); string(data) != changed {
 			t.Fatalf("the dry run does not carry the file")
 		}
-		resp, _ = a.PostForm(t, staff, "/plan/manage/import/apply", form.Encode())
+		resp, _ = postMultipart(t, a, staff, "/plan/manage/import/apply", form) // as the page's form sends it
 		if resp.StatusCode != 303 {
 			t.Fatalf("apply: %d", resp.StatusCode)
 		}

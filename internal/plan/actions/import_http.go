@@ -63,10 +63,21 @@ func (h *handlers) dryRun(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) applyImport(w http.ResponseWriter, r *http.Request) {
+	// The form is multipart so that a large plan gets the upload limit,
+	// not the limit of ordinary forms.
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(maxImport * 2); err != nil {
+			h.rn.Error(w, r, http.StatusBadRequest, err)
+			return
+		}
+	}
 	f, err := web.ParseForm(r)
 	if err != nil {
 		h.rn.Error(w, r, http.StatusBadRequest, err)
 		return
+	}
+	if r.MultipartForm != nil {
+		f = web.NewForm(r.MultipartForm.Value)
 	}
 	data, err := base64.StdEncoding.DecodeString(f.Values.Get("data"))
 	if err != nil {
