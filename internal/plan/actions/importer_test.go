@@ -135,3 +135,31 @@ func TestImportBadRowChangesNothing(t *testing.T) {
 		}
 	})
 }
+
+// Moving a sub-action to another parent by import rolls both parents up again.
+func TestImportMoveRollsUpBothParents(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := NewService(Deps{DB: d})
+		newTheme(t, s, "mobilite")
+		file := importFile + "MOB-02;Bus;mobilite;;1;on_track;;;;\nMOB-02.1;Couloirs;mobilite;MOB-02;1;on_track;10;;;\n"
+		p, _ := s.DryRun(ctx, []byte(file))
+		if p, _ = s.Apply(ctx, staff, []byte(file), p.Fingerprint); !p.Applied {
+			t.Fatalf("first import: %+v", p.Problems)
+		}
+		moved := strings.Replace(file, "MOB-01.2;Stationnement vélo;mobilite;MOB-01;", "MOB-01.2;Stationnement vélo;mobilite;MOB-02;", 1)
+		p, _ = s.DryRun(ctx, []byte(moved))
+		if p, _ = s.Apply(ctx, staff, []byte(moved), p.Fingerprint); !p.Applied {
+			t.Fatalf("move: %+v", p)
+		}
+		list, _, _ := s.List(ctx, Filter{})
+		got := map[string]float64{}
+		for _, a := range list {
+			got[a.Identifier] = a.Progress
+		}
+		// MOB-01 keeps only MOB-01.1 (50); MOB-02 = (10 + 20) / 2.
+		if got["MOB-01"] != 50 || got["MOB-02"] != 15 {
+			t.Errorf("parents after the move: %v", got)
+		}
+	})
+}
