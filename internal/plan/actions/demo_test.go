@@ -23,7 +23,8 @@ func TestSeedDemo(t *testing.T) {
 		}
 		_, late, _ := s.List(ctx, Filter{Flag: FlagLate})
 		_, stale, _ := s.List(ctx, Filter{Flag: FlagStale})
-		if late < 3 || stale < 3 || late == total || stale == total {
+		// A few late, so that one made late in the journey still shows among the dashboard's ten.
+		if late < 3 || late > 8 || stale < 3 || stale == total {
 			t.Errorf("late %d, stale %d of %d", late, stale, total)
 		}
 		themes, _ := s.Themes(ctx)
