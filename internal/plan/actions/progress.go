@@ -31,8 +31,16 @@ func refreshProgressQuiet(ctx context.Context, tx *db.Tx, id int64, actor Actor,
 		var manual sql.NullInt64
 		var parent sql.NullInt64
 		var old float64
-		err := tx.QueryRow(ctx, `SELECT identifier, title, progress_mode, progress_manual, COALESCE(progress, 0), parent_id
-			FROM plan_actions WHERE id = ?`, id).Scan(&identifier, &title, &mode, &manual, &old, &parent)
+		// On PostgreSQL the row is locked before its sub-actions are read:
+		// a concurrent change of a sibling then waits for this commit and
+		// reads this one's sub-action, so the last commit always writes the
+		// figure over every committed sub-action (SQLite has one writer).
+		q := `SELECT identifier, title, progress_mode, progress_manual, COALESCE(progress, 0), parent_id
+			FROM plan_actions WHERE id = ?`
+		if tx.Engine() == db.Postgres {
+			q += " FOR UPDATE"
+		}
+		err := tx.QueryRow(ctx, q, id).Scan(&identifier, &title, &mode, &manual, &old, &parent)
 		if err != nil {
 			return err
 		}
