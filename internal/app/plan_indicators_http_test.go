@@ -1,10 +1,13 @@
 package app_test
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"climatevolunteers/internal/app/apptest"
@@ -162,6 +165,63 @@ func TestPlanIndicatorsDemoPageInEnglish(t *testing.T) {
 		}
 		if resp, _ := a.Get(t, a.Client(t), "/plan/indicators/999999"); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("unknown indicator: %d, want 404", resp.StatusCode)
+		}
+	})
+}
+
+// Parallel requests that pass the same "is it free?" check at once: the
+// database's unique constraint refuses all but one, and each of those gets
+// the form's refusal (422) or the import's new dry run (409), never a 500.
+func TestPlanIndicatorsParallelDuplicates(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		id, _ := planIndicatorFixture(t, a, "parallel")
+		m := "/plan/manage/indicators/" + strconv.FormatInt(id, 10)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		race := func(what string, want map[int]int, post func(i int) *http.Response) {
+			t.Helper()
+			codes := map[int]int{}
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			for i := range 5 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					resp := post(i)
+					mu.Lock()
+					codes[resp.StatusCode]++
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			if !maps.Equal(codes, want) {
+				t.Errorf("%s: statuses %v, want %v", what, codes, want)
+			}
+		}
+		for y := 2005; y < 2011; y++ {
+			race(fmt.Sprintf("values for %d", y), map[int]int{303: 1, 422: 4}, func(i int) *http.Response {
+				resp, _ := a.PostForm(t, staff, m+"/values", fmt.Sprintf("year=%d&value=2%d&source=x", y, i))
+				return resp
+			})
+		}
+		for k := range 4 {
+			race(fmt.Sprintf("indicators slug par-%d", k), map[int]int{303: 1, 422: 4}, func(int) *http.Response {
+				resp, _ := a.PostForm(t, staff, "/plan/manage/indicators/new",
+					fmt.Sprintf("slug=par-%d&name=N&unit=t&direction=lower&baseline_year=2004&baseline_value=1", k))
+				return resp
+			})
+		}
+		for y := 2011; y < 2015; y++ {
+			file := fmt.Sprintf("indicator,year,value,source\nparallel,%d,20,Rapport\n", y)
+			_, body := a.PostForm(t, staff, "/plan/manage/indicators/import", url.Values{"csv": {file}}.Encode())
+			digest := between(body, `name="digest" value="`, `"`)
+			race(fmt.Sprintf("imports of %d", y), map[int]int{303: 1, 409: 4}, func(int) *http.Response {
+				resp, _ := a.PostForm(t, staff, "/plan/manage/indicators/import/apply", url.Values{"csv": {file}, "digest": {digest}}.Encode())
+				return resp
+			})
+		}
+		if got := planValueCount(t, a, id); got != 1+6+4 {
+			t.Errorf("values stored: %d, want 11", got)
 		}
 	})
 }

@@ -250,6 +250,15 @@ func (s *Service) ApplyImport(ctx context.Context, a Actor, data []byte, digest 
 		}
 		return s.apply(ctx, tx, a, p, now)
 	})
+	if errors.Is(err, errTaken) {
+		// Another request added one of the file's values meanwhile: the
+		// file would now change it instead, so show the new dry run.
+		fresh, perr := planImport(ctx, s.db, rows, s.Now())
+		if perr != nil {
+			return Preview{}, perr
+		}
+		return fresh, ErrPreviewOutdated
+	}
 	return p, err
 }
 
@@ -268,7 +277,7 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, a Actor, p Preview, now 
 			continue
 		}
 		if err != nil {
-			return err
+			return takenOr(err)
 		}
 		if _, seen := changes[l.indicatorID]; !seen {
 			order = append(order, l.indicatorID)

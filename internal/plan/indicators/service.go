@@ -18,6 +18,9 @@ var (
 	ErrNotFound = errors.New("indicators: not found")
 	// ErrConflict: someone changed the indicator since the form was opened.
 	ErrConflict = errors.New("indicators: changed since read")
+	// errTaken: a unique constraint refused a write another request made
+	// first; the transaction is rolled back and the person told why.
+	errTaken = errors.New("indicators: taken meanwhile")
 )
 
 // Service is the indicators' logic over the database. Who may call the
@@ -88,11 +91,14 @@ func (s *Service) Create(ctx context.Context, a Actor, in Input) (int64, []Field
 		}
 		now := s.Now()
 		if id, err = insertIndicator(ctx, tx, c, a.UserID, now); err != nil {
-			return err
+			return takenOr(err)
 		}
 		changes := append([]history.Change{{Field: "created", New: c.Name}}, diffFields(Checked{}, "", c, theme)...)
 		return s.record(ctx, tx, a, id, c.Name, history.OriginCreate, now, changes, audit.ActionPlanIndicatorSaved, "created")
 	})
+	if errors.Is(err, errTaken) {
+		return 0, []FieldError{{"slug", CodeSlugTaken}}, nil
+	}
 	return id, errs, err
 }
 
@@ -121,12 +127,15 @@ func (s *Service) Update(ctx context.Context, a Actor, id int64, in Input) ([]Fi
 		}
 		now := s.Now()
 		if ok, err := updateIndicator(ctx, tx, id, in.Version, c, a.UserID, now); err != nil || !ok {
-			return orConflict(err)
+			return orConflict(takenOr(err))
 		}
 		oldC := Checked{Slug: old.Slug, Description: old.Description, Source: old.Source, ThemeID: old.ThemeID, Indicator: old.Indicator}
 		return s.record(ctx, tx, a, id, c.Name, history.OriginEdit, now, diffFields(oldC, old.ThemeName, c, theme),
 			audit.ActionPlanIndicatorSaved, "updated")
 	})
+	if errors.Is(err, errTaken) {
+		return []FieldError{{"slug", CodeSlugTaken}}, nil
+	}
 	return errs, err
 }
 
@@ -135,6 +144,7 @@ func (s *Service) Update(ctx context.Context, a Actor, id int64, in Input) ([]Fi
 // says "old → new".
 func (s *Service) AddValue(ctx context.Context, a Actor, id int64, in ValueInput) ([]FieldError, error) {
 	var errs []FieldError
+	var field string
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		e, err := loadEntry(ctx, tx, id)
 		if err != nil {
@@ -150,8 +160,9 @@ func (s *Service) AddValue(ctx context.Context, a Actor, id int64, in ValueInput
 			errs = []FieldError{{dateField(!v.Date.IsZero()), CodeValueExists}}
 			return nil
 		}
+		field = dateField(!v.Date.IsZero())
 		if _, err := insertValue(ctx, tx, id, v, a.UserID, now); err != nil {
-			return err
+			return takenOr(err)
 		}
 		if _, err := touchIndicator(ctx, tx, id, -1, a.UserID, now); err != nil {
 			return err
@@ -159,6 +170,10 @@ func (s *Service) AddValue(ctx context.Context, a Actor, id int64, in ValueInput
 		return s.record(ctx, tx, a, id, e.Name, history.OriginEdit, now, valueChanges(nil, &v),
 			audit.ActionPlanValueRecorded, "added value:"+v.Key())
 	})
+	if errors.Is(err, errTaken) {
+		// Someone added a value for this year or date at the same moment.
+		return []FieldError{{field, CodeValueExists}}, nil
+	}
 	return errs, err
 }
 
@@ -230,6 +245,15 @@ func loadValue(ctx context.Context, tx *db.Tx, id, valueID int64) (Entry, Stored
 		}
 	}
 	return e, StoredValue{}, ErrNotFound
+}
+
+// takenOr names a unique violation errTaken, so the caller can say what
+// was taken; other errors pass through.
+func takenOr(err error) error {
+	if isUniqueViolation(err) {
+		return fmt.Errorf("%w: %v", errTaken, err)
+	}
+	return err
 }
 
 func orConflict(err error) error {

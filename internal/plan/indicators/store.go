@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"climatevolunteers/internal/db"
@@ -191,6 +192,17 @@ func updateValue(ctx context.Context, tx *db.Tx, valueID int64, v Value) error {
 func deleteValue(ctx context.Context, tx *db.Tx, valueID int64) error {
 	_, err := tx.Exec(ctx, "DELETE FROM plan_indicator_values WHERE id = ?", valueID)
 	return err
+}
+
+// isUniqueViolation recognises both engines' duplicate-key errors: two
+// requests may pass the same "is it free?" check at once (PostgreSQL reads
+// committed data), and the constraint then refuses the second.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
 }
 
 // slugTaken tells whether another indicator has slug.
