@@ -113,7 +113,12 @@ func TestPlanCommitteesJourney(t *testing.T) {
 			t.Errorf("an empty note's page:\n%s", body)
 		}
 		pcPost(t, a, member, follow, note, http.StatusSeeOther)
-		pcPost(t, a, staff, follow, url.Values{"note": {"Étude lancée par la DVD."}, "status": {"in_progress"}}, http.StatusSeeOther)
+		pcPost(t, a, staff, follow, url.Values{"note": {"Étude lancée par la DVD."}, "status": {"in_progress"}, "version": {"1"}}, http.StatusSeeOther)
+		// A status from a page read before that change is refused, the note kept.
+		_, body = pcPost(t, a, staff, follow, url.Values{"note": {"Note d’une page périmée"}, "status": {"open"}, "version": {"1"}}, http.StatusConflict)
+		if !strings.Contains(body, "Note d’une page périmée") || !strings.Contains(body, `name="version" value="2"`) {
+			t.Errorf("the stale follow-up's page:\n%s", body)
+		}
 		_, body = a.Get(t, visitor, "/plan/committees/comite-mobilites")
 		for _, want := range []string{"Trois rues repérées dans le 19e.", "Étude lancée par la DVD.", "En cours", "2027-06-30"} {
 			if !strings.Contains(body, want) {

@@ -113,6 +113,9 @@ type showData struct {
 	Staff     bool // and change statuses
 	Follow    *web.Form
 	FollowFor int64 // the decision whose follow-up form was refused
+	// FollowConflict: that form's status was read before someone else's
+	// follow-up; the page shows the current status and keeps the note.
+	FollowConflict bool
 }
 
 func groupColleges(ms []Member) []college {
@@ -137,12 +140,13 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.renderShow(w, r, http.StatusOK, c, nil, 0)
+	h.renderShow(w, r, http.StatusOK, showData{Committee: c})
 }
 
-func (h *handlers) renderShow(w http.ResponseWriter, r *http.Request, status int, c Committee, follow *web.Form, followFor int64) {
+func (h *handlers) renderShow(w http.ResponseWriter, r *http.Request, status int, d showData) {
 	ctx := r.Context()
-	d := showData{Committee: c, Statuses: DecisionStatuses, Follow: follow, FollowFor: followFor}
+	c := d.Committee
+	d.Statuses = DecisionStatuses
 	if d.Follow == nil {
 		d.Follow = web.NewForm(nil)
 	}
@@ -181,19 +185,24 @@ func (h *handlers) followUp(w http.ResponseWriter, r *http.Request) {
 		h.rn.Error(w, r, http.StatusNotFound, nil)
 		return
 	}
-	errs, err := h.svc.FollowUp(r.Context(), actor(r), id, did, FollowUpInput{Status: f.Get("status"), Note: f.Values.Get("note")})
-	if err != nil {
+	version, _ := strconv.Atoi(f.Get("version"))
+	errs, err := h.svc.FollowUp(r.Context(), actor(r), id, did, FollowUpInput{Status: f.Get("status"), Note: f.Values.Get("note"), Version: version})
+	if err != nil && !errors.Is(err, ErrConflict) {
 		h.fail(w, r, err)
 		return
 	}
-	c, err := h.svc.Get(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, err)
+	c, cerr := h.svc.Get(r.Context(), id)
+	if cerr != nil {
+		h.fail(w, r, cerr)
+		return
+	}
+	if err != nil { // ErrConflict: the current status, the note kept
+		h.renderShow(w, r, http.StatusConflict, showData{Committee: c, Follow: f, FollowFor: did, FollowConflict: true})
 		return
 	}
 	if len(errs) > 0 {
 		addErrors(f, errs)
-		h.renderShow(w, r, http.StatusUnprocessableEntity, c, f, did)
+		h.renderShow(w, r, http.StatusUnprocessableEntity, showData{Committee: c, Follow: f, FollowFor: did})
 		return
 	}
 	h.rn.SetFlash(w, "success", "flash.plan_committees_followed_up")

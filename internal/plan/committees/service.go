@@ -285,7 +285,9 @@ func (s *Service) RecordDecision(ctx context.Context, a Actor, committeeID int64
 }
 
 // FollowUp adds an entry to a decision's follow-up. Staff may change the
-// status; members with an account add notes only.
+// status; members with an account add notes only. A status comes with the
+// version its form was read at: ErrConflict when the decision changed since
+// (the form preselects the status it read, so a stale one would revert).
 func (s *Service) FollowUp(ctx context.Context, a Actor, committeeID, decisionID int64, in FollowUpInput) ([]FieldError, error) {
 	in, errs := in.validate()
 	var refused []FieldError
@@ -300,15 +302,19 @@ func (s *Service) FollowUp(ctx context.Context, a Actor, committeeID, decisionID
 		if !ok {
 			return ErrForbidden
 		}
-		current, err := decisionStatusTx(ctx, tx, committeeID, decisionID)
+		current, version, err := decisionStatusTx(ctx, tx, committeeID, decisionID)
 		if err != nil {
 			return err
 		}
+		sent := in.Status != ""
 		if in.Status == "" {
 			in.Status = current
 		}
 		if in.Status != current && !staff {
 			return ErrForbidden
+		}
+		if sent && in.Version != version {
+			return ErrConflict
 		}
 		if len(errs) > 0 {
 			refused = errs

@@ -298,7 +298,7 @@ func TestDecisionFollowUp(t *testing.T) {
 		if errs, err := f.svc.FollowUp(ctx, member, id, did, note); err != nil || len(errs) > 0 {
 			t.Fatalf("a member's note: %v %v", errs, err)
 		}
-		if errs, err := f.svc.FollowUp(ctx, f.staff, id, did, committees.FollowUpInput{Status: "in_progress", Note: "Étude lancée par la DVD."}); err != nil || len(errs) > 0 {
+		if errs, err := f.svc.FollowUp(ctx, f.staff, id, did, committees.FollowUpInput{Status: "in_progress", Note: "Étude lancée par la DVD.", Version: 1}); err != nil || len(errs) > 0 {
 			t.Fatalf("staff's status change: %v %v", errs, err)
 		}
 		if _, err := f.svc.FollowUp(ctx, f.staff, id, did+100, note); !errors.Is(err, committees.ErrNotFound) {
@@ -352,6 +352,32 @@ func TestSeedDemo(t *testing.T) {
 		ds, _ := f.svc.Decisions(ctx, c.ID)
 		if len(ds) != 2 || len(ds[0].FollowUps)+len(ds[1].FollowUps) != 2 {
 			t.Errorf("decisions: %+v", ds)
+		}
+	})
+}
+
+// A status sent from a page read before someone else's change is refused
+// (409) instead of reverting that change; a note alone goes through.
+func TestStaleFollowUpIsAConflict(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := t.Context()
+		id := f.committee(t, "Comité mobilités")
+		did, _, err := f.svc.RecordDecision(ctx, f.staff, id, committees.DecisionInput{Text: "Étendre les rues aux écoles"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, _ := f.svc.Decisions(ctx, id)
+		read := ds[0].Version // both staff opened the page now
+		if _, err := f.svc.FollowUp(ctx, f.staff, id, did, committees.FollowUpInput{Status: "done", Note: "Livré.", Version: read}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.FollowUp(ctx, f.staff, id, did, committees.FollowUpInput{Status: "open", Note: "Une remarque.", Version: read})
+		if !errors.Is(err, committees.ErrConflict) {
+			t.Errorf("a stale status: %v", err)
+		}
+		if ds, _ := f.svc.Decisions(ctx, id); ds[0].Status != "done" || len(ds[0].FollowUps) != 1 {
+			t.Errorf("after a stale follow-up: %s, %d entries", ds[0].Status, len(ds[0].FollowUps))
 		}
 	})
 }

@@ -107,22 +107,28 @@ func insertDecision(ctx context.Context, tx *db.Tx, committeeID, actionID int64,
 	return id, err
 }
 
-func decisionStatusTx(ctx context.Context, tx *db.Tx, committeeID, decisionID int64) (string, error) {
-	q := "SELECT status FROM plan_committee_decisions WHERE id = ? AND committee_id = ?"
+// decisionStatusTx reads a decision's status and version, locking the row.
+func decisionStatusTx(ctx context.Context, tx *db.Tx, committeeID, decisionID int64) (string, int, error) {
+	q := "SELECT status, version FROM plan_committee_decisions WHERE id = ? AND committee_id = ?"
 	if tx.Engine() == db.Postgres {
 		q += " FOR UPDATE"
 	}
 	var status string
-	err := tx.QueryRow(ctx, q, decisionID, committeeID).Scan(&status)
+	var version int
+	err := tx.QueryRow(ctx, q, decisionID, committeeID).Scan(&status, &version)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
+		return "", 0, ErrNotFound
 	}
-	return status, err
+	return status, version, err
 }
 
 func insertFollowUp(ctx context.Context, tx *db.Tx, decisionID, authorID int64, previous string, in FollowUpInput, now time.Time) error {
 	if _, err := tx.Exec(ctx, `INSERT INTO plan_decision_followups (decision_id, author_id, previous_status, status, note, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, decisionID, nullable(authorID), previous, in.Status, in.Note, now); err != nil {
+		return err
+	}
+	if in.Status == previous { // a note alone: the status forms read stay valid
+		_, err := tx.Exec(ctx, "UPDATE plan_committee_decisions SET updated_at = ? WHERE id = ?", now, decisionID)
 		return err
 	}
 	_, err := tx.Exec(ctx, `UPDATE plan_committee_decisions SET status = ?, version = version + 1, updated_at = ? WHERE id = ?`,

@@ -207,9 +207,11 @@ func (in DecisionInput) validate() (DecisionInput, []FieldError) {
 }
 
 // FollowUpInput is a follow-up entry: a note and, for staff, a new status
-// ("" keeps the current one).
+// ("" keeps the current one) with the decision's version the form was read
+// at, so a stale page cannot revert someone else's status change.
 type FollowUpInput struct {
 	Status, Note string
+	Version      int
 }
 
 func (in FollowUpInput) validate() (FollowUpInput, []FieldError) {
