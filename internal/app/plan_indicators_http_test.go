@@ -225,3 +225,31 @@ func TestPlanIndicatorsParallelDuplicates(t *testing.T) {
 		}
 	})
 }
+
+// Text in another encoding than UTF-8 (a Windows-1252 form post or CSV) is
+// refused with a message that says so, at the form and at the dry run.
+func TestPlanIndicatorsRefuseNonUTF8(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		id, _ := planIndicatorFixture(t, a, "latin")
+		m := "/plan/manage/indicators/" + strconv.FormatInt(id, 10)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		resp, body := a.PostForm(t, staff, m+"/values", "year=2020&value=21&source=Donn%E9es")
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "caractères illisibles") {
+			t.Errorf("value with a Latin-1 source: %d", resp.StatusCode)
+		}
+		resp, body = a.PostForm(t, staff, "/plan/manage/indicators/new",
+			"slug=latin-two&name=Nom%E9&unit=t&direction=lower&baseline_year=2004&baseline_value=1")
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#field-name"`) {
+			t.Errorf("indicator with a Latin-1 name: %d", resp.StatusCode)
+		}
+		file := "indicator;year;value;source\nlatin;2021;20;Donn\xe9es\n"
+		resp, body = a.PostForm(t, staff, "/plan/manage/indicators/import", url.Values{"csv": {file}}.Encode())
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "CSV UTF-8") {
+			t.Errorf("Latin-1 file at the dry run: %d", resp.StatusCode)
+		}
+		if got := planValueCount(t, a, id); got != 1 {
+			t.Errorf("values stored: %d, want 1", got)
+		}
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"climatevolunteers/internal/audit"
 	"climatevolunteers/internal/db"
@@ -62,6 +63,11 @@ func parseValuesCSV(data []byte) ([]csvRow, []Problem) {
 		return whole(CodeFileTooLarge)
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if !utf8.Valid(data) {
+		// A spreadsheet saved as "CSV (;)" on a French desktop is
+		// Windows-1252: refuse it at the dry run, not at the apply.
+		return whole(CodeFileEncoding)
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return whole(CodeEmptyFile)
 	}

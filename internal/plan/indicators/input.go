@@ -29,6 +29,8 @@ const (
 	CodeUnreadableFile  = "plan.indicators.error.unreadable_file"
 	CodeFileTooLarge    = "plan.indicators.error.file_too_large"
 	CodePreviewOutdated = "plan.indicators.error.preview_outdated"
+	CodeEncoding        = "plan.indicators.error.encoding"
+	CodeFileEncoding    = "plan.indicators.error.file_encoding"
 )
 
 // Lengths kept short enough for a page and a CSV cell.
@@ -82,7 +84,12 @@ func (in Input) Check() (Checked, []FieldError) {
 		field, v string
 		max      int
 	}{{"name", c.Name, maxName}, {"unit", c.Unit, maxUnit}, {"source", c.Source, maxSource}, {"description", c.Description, maxDesc}} {
-		if utf8.RuneCountInString(f.v) > f.max {
+		switch {
+		case !utf8.ValidString(f.v):
+			// Bytes of another encoding (Windows-1252): PostgreSQL would
+			// refuse them, and no page could show them right.
+			add(f.field, CodeEncoding)
+		case utf8.RuneCountInString(f.v) > f.max:
 			add(f.field, CodeTooLong)
 		}
 	}
@@ -219,6 +226,8 @@ func CheckValue(ind Indicator, in ValueInput, today time.Time) (Value, []FieldEr
 	switch {
 	case v.Source == "":
 		add("source", CodeSourceRequired)
+	case !utf8.ValidString(v.Source):
+		add("source", CodeEncoding)
 	case utf8.RuneCountInString(v.Source) > maxSource:
 		add("source", CodeTooLong)
 	}
