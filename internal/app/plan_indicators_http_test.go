@@ -1,14 +1,18 @@
 package app_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"maps"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"climatevolunteers/internal/app/apptest"
 	"climatevolunteers/internal/auth"
@@ -252,4 +256,67 @@ func TestPlanIndicatorsRefuseNonUTF8(t *testing.T) {
 			t.Errorf("values stored: %d, want 1", got)
 		}
 	})
+}
+
+// A file larger than the limit of ordinary forms (64 KiB in tests, 1 MiB
+// in production) previews and then applies: the apply form is multipart,
+// like the upload, so it gets the upload limit too.
+func TestPlanIndicatorsLargeImportApplies(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		id, _ := planIndicatorFixture(t, a, "large")
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		var sb strings.Builder
+		sb.WriteString("indicator;date;value;source\n")
+		rows := 0
+		for d := time.Date(2005, 1, 1, 0, 0, 0, 0, time.UTC); sb.Len() < 100_000; d = d.AddDate(0, 0, 1) {
+			fmt.Fprintf(&sb, "large;%s;%d,5;Relevé quotidien de l'Agence Parisienne du Climat\n", d.Format("2006-01-02"), rows%30)
+			rows++
+		}
+		file := sb.String()
+		resp, body := planMultipart(t, a, staff, "/plan/manage/indicators/import", map[string]string{"file": file})
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `action="/plan/manage/indicators/import/apply" enctype="multipart/form-data"`) {
+			t.Fatalf("dry run: %d", resp.StatusCode)
+		}
+		digest := between(body, `name="digest" value="`, `"`)
+		resp, _ = planMultipart(t, a, staff, "/plan/manage/indicators/import/apply", map[string]string{"csv": file, "digest": digest})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("apply: %d", resp.StatusCode)
+		}
+		if got := planValueCount(t, a, id); got != 1+rows {
+			t.Errorf("values stored: %d, want %d", got, 1+rows)
+		}
+	})
+}
+
+// planMultipart posts a multipart form as a browser does; the field "file"
+// is sent as an uploaded file.
+func planMultipart(t *testing.T, a *apptest.App, c *http.Client, path string, fields map[string]string) (*http.Response, string) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for name, v := range fields {
+		var err error
+		if name == "file" {
+			var fw io.Writer
+			if fw, err = mw.CreateFormFile("file", "values.csv"); err == nil {
+				_, err = io.WriteString(fw, v)
+			}
+		} else {
+			err = mw.WriteField(name, v)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, a.Server.URL+path, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return apptest.Do(t, c, req)
 }

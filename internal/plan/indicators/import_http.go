@@ -63,14 +63,16 @@ func (h *handlers) importPreview(w http.ResponseWriter, r *http.Request) {
 	h.renderImport(w, r, status, importData{Preview: &p, CSV: data})
 }
 
+// importApply applies the previewed file. Its form is multipart, like the
+// upload, so that a file near MaxImportBytes gets the upload limit and not
+// the smaller limit of ordinary forms (url-encoding also inflates it).
 func (h *handlers) importApply(w http.ResponseWriter, r *http.Request) {
-	f, err := web.ParseForm(r)
+	data, err := readFile(r)
 	if err != nil {
 		h.rn.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
-	data := f.Values.Get("csv")
-	p, err := h.svc.ApplyImport(r.Context(), actor(r), []byte(data), f.Get("digest"))
+	p, err := h.svc.ApplyImport(r.Context(), actor(r), []byte(data), strings.TrimSpace(r.FormValue("digest")))
 	switch {
 	case errors.Is(err, ErrPreviewOutdated):
 		h.renderImport(w, r, http.StatusConflict, importData{Preview: &p, CSV: data, Outdated: true})
