@@ -320,3 +320,30 @@ func planMultipart(t *testing.T, a *apptest.App, c *http.Client, path string, fi
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	return apptest.Do(t, c, req)
 }
+
+// Renaming the slug, the key of the CSV files, is a change like any other:
+// the history keeps old → new and the timeline names the field.
+func TestPlanIndicatorsSlugChangeInHistory(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		id, _ := planIndicatorFixture(t, a, "renamed")
+		m := "/plan/manage/indicators/" + strconv.FormatInt(id, 10)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		_, body := a.Get(t, staff, m+"/edit")
+		form := url.Values{"slug": {"renamed-now"}, "name": {"Empreinte renamed"}, "unit": {"MtCO2e"}, "direction": {"lower"},
+			"baseline_year": {"2004"}, "baseline_value": {"28.2"}, "goal_0_year": {"2030"}, "goal_0_value": {"16.92"},
+			"goal_1_year": {"2050"}, "goal_1_value": {"5.64"}, "version": {between(body, `name="version" value="`, `"`)}}
+		if resp, _ := a.PostForm(t, staff, m+"/edit", form.Encode()); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("slug edit: %d", resp.StatusCode)
+		}
+		var n int
+		if err := a.DB.QueryRow(t.Context(), `SELECT COUNT(*) FROM plan_changes c JOIN plan_change_sets s ON s.id = c.set_id
+			WHERE s.subject_kind = 'indicator' AND s.subject_id = ? AND c.field = 'slug' AND c.old_value = 'renamed' AND c.new_value = 'renamed-now'`, id).Scan(&n); err != nil || n != 1 {
+			t.Errorf("history rows for the slug: %d, %v", n, err)
+		}
+		_, body = a.Get(t, a.Client(t), "/plan/history?kind=indicator&id="+strconv.FormatInt(id, 10))
+		if !strings.Contains(body, "Identifiant court (slug)") || !strings.Contains(body, "renamed-now") {
+			t.Errorf("timeline lacks the slug change")
+		}
+	})
+}

@@ -43,7 +43,7 @@ var knownFields = map[string]bool{
 	"identifier": true, "title": true, "description": true, "theme": true, "parent": true, "weight": true,
 	"status": true, "merged_into": true, "phase": true, "starts_on": true, "ends_on": true, "progress_mode": true,
 	"progress": true, "departments": true, "partners": true, "milestone": true, "milestone_reached": true,
-	"task": true, "task_done": true, "link": true, "created": true, "name": true, "unit": true,
+	"task": true, "task_done": true, "link": true, "created": true, "slug": true, "name": true, "unit": true,
 	"direction": true, "baseline_year": true, "baseline_value": true, "source": true,
 	"goal": true, "value": true, "value_source": true,
 }

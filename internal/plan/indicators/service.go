@@ -300,6 +300,8 @@ func diffFields(old Checked, oldTheme string, c Checked, theme string) []history
 		}
 		return FormatNumber(f)
 	}
+	// The slug is the key of the CSV files: a rename must leave a trace.
+	add("slug", old.Slug, c.Slug)
 	add("name", old.Name, c.Name)
 	add("description", old.Description, c.Description)
 	add("unit", old.Unit, c.Unit)
