@@ -347,3 +347,31 @@ func TestPlanIndicatorsSlugChangeInHistory(t *testing.T) {
 		}
 	})
 }
+
+// A number too large to show right is refused in the value form, in the
+// goals and in a CSV, with a message that says so.
+func TestPlanIndicatorsRefuseHugeNumbers(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		id, _ := planIndicatorFixture(t, a, "huge")
+		m := "/plan/manage/indicators/" + strconv.FormatInt(id, 10)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		resp, body := a.PostForm(t, staff, m+"/values", "year=2020&value=1e308&source=x")
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Ce nombre est trop grand") {
+			t.Errorf("value 1e308: %d", resp.StatusCode)
+		}
+		resp, _ = a.PostForm(t, staff, "/plan/manage/indicators/new",
+			"slug=huge-goal&name=N&unit=t&direction=lower&baseline_year=2004&baseline_value=1&goal_0_year=2030&goal_0_value=1e13")
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("goal 1e13: %d", resp.StatusCode)
+		}
+		file := "indicator,year,value,source\nhuge,2021,9300000000000000000,x\n"
+		resp, body = a.PostForm(t, staff, "/plan/manage/indicators/import", url.Values{"csv": {file}}.Encode())
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Ce nombre est trop grand") {
+			t.Errorf("CSV value 9.3e18: %d", resp.StatusCode)
+		}
+		if got := planValueCount(t, a, id); got != 1 {
+			t.Errorf("values stored: %d, want 1", got)
+		}
+	})
+}

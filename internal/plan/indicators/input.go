@@ -1,6 +1,7 @@
 package indicators
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ const (
 	CodePreviewOutdated = "plan.indicators.error.preview_outdated"
 	CodeEncoding        = "plan.indicators.error.encoding"
 	CodeFileEncoding    = "plan.indicators.error.file_encoding"
+	CodeTooLarge        = "plan.indicators.error.too_large"
 )
 
 // Lengths kept short enough for a page and a CSV cell.
@@ -156,7 +158,8 @@ func parseYear(s string) (int, bool) {
 }
 
 // ParseNumber reads a number typed the French or the English way ("22,7",
-// "1 234.5"); code is CodeRequired, CodeNumber or CodeNotFinite on refusal.
+// "1 234.5"); code is CodeRequired, CodeNumber, CodeNotFinite or
+// CodeTooLarge on refusal.
 func ParseNumber(s string) (float64, string) {
 	s = strings.Map(func(r rune) rune {
 		switch r {
@@ -177,8 +180,16 @@ func ParseNumber(s string) (float64, string) {
 	if !finite(f) {
 		return 0, CodeNotFinite
 	}
+	if math.Abs(f) > MaxMagnitude {
+		return 0, CodeTooLarge
+	}
 	return f, ""
 }
+
+// MaxMagnitude bounds the numbers typed or imported: no indicator of a city
+// needs more, and pages write numbers through an int64 integer part and
+// charts scale to the largest value, which overflow far beyond it.
+const MaxMagnitude = 1e12
 
 // ValueInput is a measurement as typed in the value form or a CSV row.
 type ValueInput struct{ Year, Date, Value, Source string }
