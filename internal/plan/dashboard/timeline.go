@@ -129,10 +129,18 @@ func value(field, s string, w Words) (string, bool) {
 		}
 	case numericFields[field]:
 		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			return Figure(w.Lang, f), false
+			return exactFigure(w.Lang, f), false
 		}
 	}
 	return s, false
+}
+
+// exactFigure writes a recorded number with all its decimals (up to six):
+// the timeline must show a correction of 16.919 to 16.92, or 0.001 to
+// 0.004, as two different numbers.
+func exactFigure(lang string, f float64) string {
+	_, frac, _ := strings.Cut(strconv.FormatFloat(f, 'f', -1, 64), ".")
+	return i18n.FormatDecimal(lang, f, min(len(frac), 6))
 }
 
 // Figure writes a number with the language's marks and no more than two

