@@ -81,16 +81,26 @@ func TestPlanCommitteesJourney(t *testing.T) {
 		// Minutes: a draft stays with staff; published, everyone reads them.
 		_, page := a.Get(t, staff, manage)
 		minutes := pcFind(t, page, `action="(/plan/manage/committees/\d+/meetings/\d+/minutes)"`)
-		pcPost(t, a, staff, minutes, url.Values{"minutes": {"Brouillon confidentiel"}, "publish": {"0"}}, http.StatusSeeOther)
+		pcPost(t, a, staff, minutes, url.Values{"minutes": {"Brouillon confidentiel"}, "publish": {"0"}, "version": {"1"}}, http.StatusSeeOther)
 		if _, body := a.Get(t, visitor, "/plan/committees/comite-mobilites"); strings.Contains(body, "Brouillon confidentiel") {
 			t.Error("draft minutes shown to the public")
 		}
 		if _, body := a.Get(t, staff, manage); !strings.Contains(body, "Brouillon confidentiel") {
 			t.Error("draft minutes not on the staff's page")
 		}
-		pcPost(t, a, staff, minutes, url.Values{"minutes": {"Compte rendu approuvé"}, "publish": {"1"}}, http.StatusSeeOther)
+		pcPost(t, a, staff, minutes, url.Values{"minutes": {"Compte rendu approuvé"}, "publish": {"1"}, "version": {"2"}}, http.StatusSeeOther)
 		if _, body := a.Get(t, visitor, "/plan/committees/comite-mobilites"); !strings.Contains(body, "Compte rendu approuvé") {
 			t.Error("published minutes not shown")
+		}
+		// A draft of published minutes stays with staff; a save from a
+		// stale version is refused with the typed text kept.
+		pcPost(t, a, staff, minutes, url.Values{"minutes": {"Correction en cours"}, "publish": {"0"}, "version": {"3"}}, http.StatusSeeOther)
+		if _, body := a.Get(t, visitor, "/plan/committees/comite-mobilites"); strings.Contains(body, "Correction en cours") || !strings.Contains(body, "Compte rendu approuvé") {
+			t.Error("a draft of published minutes shown to the public")
+		}
+		_, body = pcPost(t, a, staff, minutes, url.Values{"minutes": {"Texte d’une page périmée"}, "publish": {"0"}, "version": {"3"}}, http.StatusConflict)
+		if !strings.Contains(body, "Texte d’une page périmée") || !strings.Contains(body, "Correction en cours") {
+			t.Errorf("the stale minutes' page:\n%s", body)
 		}
 
 		// Decisions and their follow-up.

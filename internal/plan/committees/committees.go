@@ -86,8 +86,24 @@ type Meeting struct {
 	Title              string
 	StartsAt, EndsAt   time.Time
 	Place              string
-	Minutes            string
+	Minutes            string // the published text: all the public reads
+	Draft              string // staff's working text; "" when never saved
 	MinutesPublishedAt *time.Time
+	Version            int
+}
+
+// Working is the text the staff's minutes form starts from: the draft, or
+// the published text when no draft was saved (as the demo's).
+func (m Meeting) Working() string {
+	if m.Draft != "" {
+		return m.Draft
+	}
+	return m.Minutes
+}
+
+// DraftPending reports a saved draft that differs from the published text.
+func (m Meeting) DraftPending() bool {
+	return m.MinutesPublished() && m.Draft != "" && m.Draft != m.Minutes
 }
 
 // MinutesPublished reports whether the minutes are public.

@@ -271,6 +271,8 @@ type manageData struct {
 	Meeting    *web.Form
 	Minutes    *web.Form
 	MinutesFor int64
+	// MinutesConflict: someone saved those minutes since the form was read.
+	MinutesConflict bool
 	Decision   *web.Form
 	Members    []Member
 	Meetings   []Meeting
@@ -430,7 +432,12 @@ func (h *handlers) saveMinutes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	publish := f.Get("publish") == "1"
-	errs, err := h.svc.SaveMinutes(r.Context(), actor(r), c.ID, mid, f.Values.Get("minutes"), publish)
+	version, _ := strconv.Atoi(f.Get("version"))
+	errs, err := h.svc.SaveMinutes(r.Context(), actor(r), c.ID, mid, MinutesInput{Text: f.Values.Get("minutes"), Publish: publish, Version: version})
+	if errors.Is(err, ErrConflict) { // the current version, the typed text kept
+		h.renderManage(w, r, http.StatusConflict, manageData{Committee: c, Minutes: f, MinutesFor: mid, MinutesConflict: true})
+		return
+	}
 	flash := "flash.plan_committees_minutes_saved"
 	if publish {
 		flash = "flash.plan_committees_minutes_published"

@@ -219,10 +219,12 @@ func (s *Service) ScheduleMeeting(ctx context.Context, a Actor, committeeID int6
 	return id, nil, err
 }
 
-// SaveMinutes saves a meeting's minutes; publish makes them public (they
-// stay public once published).
-func (s *Service) SaveMinutes(ctx context.Context, a Actor, committeeID, meetingID int64, minutes string, publish bool) ([]FieldError, error) {
-	minutes = clean(minutes)
+// SaveMinutes saves a meeting's minutes as a draft, which only staff read;
+// publishing makes the text public (a later draft leaves the published
+// text as it is until published in turn). ErrConflict when someone saved
+// the minutes since in.Version.
+func (s *Service) SaveMinutes(ctx context.Context, a Actor, committeeID, meetingID int64, in MinutesInput) ([]FieldError, error) {
+	minutes, publish := clean(in.Text), in.Publish
 	var errs errorList
 	errs.length("minutes", minutes, 0, 50000)
 	if publish && minutes == "" {
@@ -235,12 +237,12 @@ func (s *Service) SaveMinutes(ctx context.Context, a Actor, committeeID, meeting
 		return errs, nil
 	}
 	err := s.staffTx(ctx, a, committeeID, func(tx *db.Tx) error {
-		ok, err := updateMinutes(ctx, tx, committeeID, meetingID, minutes, publish, db.Now())
+		ok, err := updateMinutes(ctx, tx, committeeID, meetingID, minutes, publish, in.Version, db.Now())
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return ErrNotFound
+			return meetingMissingOrChanged(ctx, tx, committeeID, meetingID)
 		}
 		detail := "minutes saved"
 		if publish {

@@ -224,23 +224,23 @@ func TestMeetingsAndMinutes(t *testing.T) {
 		if len(ms) != 1 || ms[0].ID != mid || ms[0].EventID == 0 || ms[0].Place != in.Address || ms[0].StartsAt.Hour() != 17 {
 			t.Fatalf("meeting: %+v", ms)
 		}
-		if errs, _ := f.svc.SaveMinutes(ctx, f.staff, id, mid, "  ", true); !hasError(errs, "minutes", "plan.committees.error.minutes_empty") {
+		if errs, _ := f.svc.SaveMinutes(ctx, f.staff, id, mid, committees.MinutesInput{Text: "  ", Publish: true, Version: version(t, f, id)}); !hasError(errs, "minutes", "plan.committees.error.minutes_empty") {
 			t.Errorf("publishing empty minutes: %v", errs)
 		}
-		if _, err := f.svc.SaveMinutes(ctx, f.staff, id, mid, "Brouillon.", false); err != nil {
+		if _, err := f.svc.SaveMinutes(ctx, f.staff, id, mid, committees.MinutesInput{Text: "Brouillon.", Publish: false, Version: version(t, f, id)}); err != nil {
 			t.Fatal(err)
 		}
-		if ms, _ := f.svc.Meetings(ctx, id); ms[0].MinutesPublished() || ms[0].Minutes != "Brouillon." {
+		if ms, _ := f.svc.Meetings(ctx, id); ms[0].MinutesPublished() || ms[0].Draft != "Brouillon." || ms[0].Minutes != "" {
 			t.Errorf("draft: %+v", ms[0])
 		}
-		if _, err := f.svc.SaveMinutes(ctx, f.staff, id, mid, "Compte rendu approuvé.", true); err != nil {
+		if _, err := f.svc.SaveMinutes(ctx, f.staff, id, mid, committees.MinutesInput{Text: "Compte rendu approuvé.", Publish: true, Version: version(t, f, id)}); err != nil {
 			t.Fatal(err)
 		}
 		if ms, _ := f.svc.Meetings(ctx, id); !ms[0].MinutesPublished() {
 			t.Errorf("published: %+v", ms[0])
 		}
 		other := f.committee(t, "Comité alimentation")
-		if _, err := f.svc.SaveMinutes(ctx, f.staff, other, mid, "Ailleurs.", false); !errors.Is(err, committees.ErrNotFound) {
+		if _, err := f.svc.SaveMinutes(ctx, f.staff, other, mid, committees.MinutesInput{Text: "Ailleurs.", Publish: false, Version: version(t, f, other)}); !errors.Is(err, committees.ErrNotFound) {
 			t.Errorf("minutes through another committee: %v", err)
 		}
 		list, err := f.svc.List(ctx, in2time(t, "2026-11-28T10:00"))
@@ -378,6 +378,57 @@ func TestStaleFollowUpIsAConflict(t *testing.T) {
 		}
 		if ds, _ := f.svc.Decisions(ctx, id); ds[0].Status != "done" || len(ds[0].FollowUps) != 1 {
 			t.Errorf("after a stale follow-up: %s, %d entries", ds[0].Status, len(ds[0].FollowUps))
+		}
+	})
+}
+
+// version is the current version of the committee's first meeting.
+func version(t *testing.T, f fixture, committeeID int64) int {
+	t.Helper()
+	ms, err := f.svc.Meetings(t.Context(), committeeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) == 0 {
+		return 1
+	}
+	return ms[0].Version
+}
+
+// Once minutes are published, a saved draft stays with staff until it is
+// published; two staff saving from the same version: the second gets 409.
+func TestMinutesDraftAfterPublishingAndVersion(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := t.Context()
+		id := f.committee(t, "Comité mobilités")
+		mid, _, err := f.svc.ScheduleMeeting(ctx, f.staff, id, committees.MeetingInput{Title: "Séance de janvier",
+			StartsAt: "2027-01-14T18:30", EndsAt: "2027-01-14T20:30", District: "4"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SaveMinutes(ctx, f.staff, id, mid, committees.MinutesInput{Text: "Compte rendu approuvé.", Publish: true, Version: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SaveMinutes(ctx, f.staff, id, mid, committees.MinutesInput{Text: "Corrections en cours.", Version: 2}); err != nil {
+			t.Fatal(err)
+		}
+		ms, _ := f.svc.Meetings(ctx, id)
+		if !ms[0].MinutesPublished() || ms[0].Minutes != "Compte rendu approuvé." || ms[0].Draft != "Corrections en cours." {
+			t.Errorf("a draft of published minutes: %+v", ms[0])
+		}
+		_, err = f.svc.SaveMinutes(ctx, f.staff, id, mid, committees.MinutesInput{Text: "Autre version.", Version: 2})
+		if !errors.Is(err, committees.ErrConflict) {
+			t.Errorf("minutes saved from a stale version: %v", err)
+		}
+		if ms, _ := f.svc.Meetings(ctx, id); ms[0].Draft != "Corrections en cours." {
+			t.Errorf("the stale save overwrote: %+v", ms[0])
+		}
+		if _, err := f.svc.SaveMinutes(ctx, f.staff, id, mid, committees.MinutesInput{Text: "Compte rendu corrigé.", Publish: true, Version: 3}); err != nil {
+			t.Fatal(err)
+		}
+		if ms, _ := f.svc.Meetings(ctx, id); ms[0].Minutes != "Compte rendu corrigé." {
+			t.Errorf("republished: %+v", ms[0])
 		}
 	})
 }

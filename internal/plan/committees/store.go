@@ -73,13 +73,16 @@ func insertMeeting(ctx context.Context, tx *db.Tx, committeeID, eventID int64, v
 	return id, err
 }
 
-// updateMinutes saves the minutes; publishing sets the date once.
-func updateMinutes(ctx context.Context, tx *db.Tx, committeeID, meetingID int64, minutes string, publish bool, now time.Time) (bool, error) {
-	q := "UPDATE plan_committee_meetings SET minutes = ? WHERE id = ? AND committee_id = ?"
-	args := []any{minutes, meetingID, committeeID}
+// updateMinutes saves the draft when the meeting is still at version;
+// publishing also copies it to the public text and sets the date once.
+func updateMinutes(ctx context.Context, tx *db.Tx, committeeID, meetingID int64, minutes string, publish bool, version int, now time.Time) (bool, error) {
+	q := `UPDATE plan_committee_meetings SET minutes_draft = ?, version = version + 1
+		WHERE id = ? AND committee_id = ? AND version = ?`
+	args := []any{minutes, meetingID, committeeID, version}
 	if publish {
-		q = "UPDATE plan_committee_meetings SET minutes = ?, minutes_published_at = COALESCE(minutes_published_at, ?) WHERE id = ? AND committee_id = ?"
-		args = []any{minutes, now, meetingID, committeeID}
+		q = `UPDATE plan_committee_meetings SET minutes_draft = ?, minutes = ?, version = version + 1,
+			minutes_published_at = COALESCE(minutes_published_at, ?) WHERE id = ? AND committee_id = ? AND version = ?`
+		args = []any{minutes, minutes, now, meetingID, committeeID, version}
 	}
 	res, err := tx.Exec(ctx, q, args...)
 	if err != nil {
@@ -87,6 +90,19 @@ func updateMinutes(ctx context.Context, tx *db.Tx, committeeID, meetingID int64,
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// meetingMissingOrChanged tells why a versioned update touched no row.
+func meetingMissingOrChanged(ctx context.Context, tx *db.Tx, committeeID, meetingID int64) error {
+	var n int
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM plan_committee_meetings WHERE id = ? AND committee_id = ?",
+		meetingID, committeeID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return ErrConflict
 }
 
 // actionByIdentifier finds a plan action (the actions part's table); 0 when
@@ -269,7 +285,7 @@ func (s *Service) Members(ctx context.Context, committeeID int64) ([]Member, err
 // Meetings lists a committee's meetings, latest first.
 func (s *Service) Meetings(ctx context.Context, committeeID int64) ([]Meeting, error) {
 	rows, err := s.DB.Query(ctx, `SELECT id, committee_id, COALESCE(event_id, 0), title, starts_at, ends_at, place, minutes,
-		minutes_published_at FROM plan_committee_meetings WHERE committee_id = ? ORDER BY starts_at DESC, id DESC`, committeeID)
+		minutes_draft, minutes_published_at, version FROM plan_committee_meetings WHERE committee_id = ? ORDER BY starts_at DESC, id DESC`, committeeID)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +294,7 @@ func (s *Service) Meetings(ctx context.Context, committeeID int64) ([]Meeting, e
 	for rows.Next() {
 		var m Meeting
 		if err := rows.Scan(&m.ID, &m.CommitteeID, &m.EventID, &m.Title, &m.StartsAt, &m.EndsAt, &m.Place, &m.Minutes,
-			&m.MinutesPublishedAt); err != nil {
+			&m.Draft, &m.MinutesPublishedAt, &m.Version); err != nil {
 			return nil, err
 		}
 		m.StartsAt, m.EndsAt = m.StartsAt.UTC(), m.EndsAt.UTC()

@@ -188,6 +188,14 @@ func (v validMeeting) place() string {
 	return v.OnlineURL
 }
 
+// MinutesInput is the minutes form: the text, whether to publish it, and
+// the meeting's version the form was read at.
+type MinutesInput struct {
+	Text    string
+	Publish bool
+	Version int
+}
+
 // DecisionInput is the form recording a decision.
 type DecisionInput struct {
 	Text, Action, DueOn string

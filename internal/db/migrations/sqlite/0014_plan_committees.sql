@@ -26,8 +26,9 @@ CREATE TABLE plan_committee_members (
 );
 CREATE INDEX plan_committee_members_committee ON plan_committee_members (committee_id, kind);
 
--- A meeting is an event of the events feature (event_id); its minutes are
--- published here once approved.
+-- A meeting is an event of the events feature (event_id). Staff write the
+-- minutes in minutes_draft; publishing copies them to minutes, the only text
+-- the public reads. version guards two staff editing the same minutes.
 CREATE TABLE plan_committee_meetings (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     committee_id INTEGER NOT NULL REFERENCES plan_committees (id) ON DELETE CASCADE,
@@ -37,7 +38,9 @@ CREATE TABLE plan_committee_meetings (
     ends_at TIMESTAMP NOT NULL,
     place TEXT NOT NULL DEFAULT '',
     minutes TEXT NOT NULL DEFAULT '',
+    minutes_draft TEXT NOT NULL DEFAULT '',
     minutes_published_at TIMESTAMP,
+    version INTEGER NOT NULL DEFAULT 1,
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX plan_committee_meetings_committee ON plan_committee_meetings (committee_id, starts_at);
