@@ -273,13 +273,13 @@ type manageData struct {
 	MinutesFor int64
 	// MinutesConflict: someone saved those minutes since the form was read.
 	MinutesConflict bool
-	Decision   *web.Form
-	Members    []Member
-	Meetings   []Meeting
-	Decisions  []Decision
-	Themes     []Theme
-	Districts  []districts.District
-	Colleges   []string
+	Decision        *web.Form
+	Members         []Member
+	Meetings        []Meeting
+	Decisions       []Decision
+	Themes          []Theme
+	Districts       []districts.District
+	Colleges        []string
 }
 
 func committeeForm(c Committee) *web.Form {
