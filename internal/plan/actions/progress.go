@@ -38,7 +38,9 @@ func refreshProgressQuiet(ctx context.Context, tx *db.Tx, id int64, actor Actor,
 		q := `SELECT identifier, title, progress_mode, progress_manual, COALESCE(progress, 0), parent_id
 			FROM plan_actions WHERE id = ?`
 		if tx.Engine() == db.Postgres {
-			q += " FOR UPDATE"
+			// NO KEY UPDATE: the sub-actions' foreign-key checks hold KEY
+			// SHARE on this row, which a plain FOR UPDATE would deadlock on.
+			q += " FOR NO KEY UPDATE"
 		}
 		err := tx.QueryRow(ctx, q, id).Scan(&identifier, &title, &mode, &manual, &old, &parent)
 		if err != nil {
