@@ -216,6 +216,13 @@ func (s *Service) Apply(ctx context.Context, actor Actor, data []byte, fingerpri
 			TargetType: "plan", Detail: fmt.Sprintf("created %d, updated %d, unchanged %d",
 				len(p.Plan.Create), len(p.Plan.Update), len(p.Plan.Unchanged))})
 	})
+	if errors.Is(err, errIdentifierTaken) {
+		// Someone saved one of the file's identifiers while it was written:
+		// nothing was kept; the plan changed, so show the new dry run.
+		if p, err = s.DryRun(ctx, data); err == nil {
+			p.Stale = true
+		}
+	}
 	return p, err
 }
 

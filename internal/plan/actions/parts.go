@@ -151,13 +151,16 @@ func (s *Service) AddLink(ctx context.Context, actor Actor, id int64, kind, targ
 		if !ok {
 			return nil, []FieldError{{Field: "target", Key: "plan.actions.error.link_target"}}, nil
 		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM plan_action_links WHERE action_id = ? AND target_kind = ? AND target_id = ?`,
-			id, kind, targetID).Scan(&n); err != nil || n > 0 {
-			return nil, nil, err // already linked: nothing changes
+		// Already linked (even by someone at the same moment): nothing changes.
+		res, err := tx.Exec(ctx, `INSERT INTO plan_action_links (action_id, target_kind, target_id) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, id, kind, targetID)
+		if err != nil {
+			return nil, nil, err
 		}
-		_, err = tx.Exec(ctx, "INSERT INTO plan_action_links (action_id, target_kind, target_id) VALUES (?, ?, ?)", id, kind, targetID)
-		return []history.Change{{Field: "link", New: kind + ":" + title}}, nil, err
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil, nil, nil
+		}
+		return []history.Change{{Field: "link", New: kind + ":" + title}}, nil, nil
 	})
 }
 

@@ -166,6 +166,9 @@ func insertAction(ctx context.Context, tx *db.Tx, in Input, by int64) (int64, er
 		in.Identifier, in.Title, in.Description, in.ThemeID, nullID(in.ParentID), in.Weight, in.Status,
 		nullID(in.MergedIntoID), in.Phase, nullText(in.StartsOn), nullText(in.EndsOn), in.ProgressMode,
 		nullInt(in.ProgressManual), now, now, nullID(by)).Scan(&id)
+	if isUniqueViolation(err) {
+		return 0, errIdentifierTaken
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -187,6 +190,9 @@ func updateAction(ctx context.Context, tx *db.Tx, id int64, in Input, version in
 		args = append(args, version)
 	}
 	res, err := tx.Exec(ctx, q, args...)
+	if isUniqueViolation(err) {
+		return errIdentifierTaken
+	}
 	if err != nil {
 		return err
 	}
@@ -203,6 +209,15 @@ func touch(ctx context.Context, tx *db.Tx, id, by int64) error {
 	_, err := tx.Exec(ctx, "UPDATE plan_actions SET updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
 		db.Now(), nullID(by), id)
 	return err
+}
+
+// errIdentifierTaken is an identifier saved by someone else between
+// validate's check and the write (two staff members at once).
+var errIdentifierTaken = &InvalidError{Fields: []FieldError{{Field: "identifier", Key: "plan.actions.error.identifier_taken"}}}
+
+// isUniqueViolation recognises both engines' duplicate-key errors.
+func isUniqueViolation(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "SQLSTATE 23505"))
 }
 
 func nullID(id int64) any {

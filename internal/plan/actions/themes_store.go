@@ -73,16 +73,25 @@ func getTheme(ctx context.Context, q querier, id int64) (Theme, error) {
 	return t, err
 }
 
+// errSlugTaken is a slug saved by someone else between the check and the write.
+var errSlugTaken = &InvalidError{Fields: []FieldError{{Field: "slug", Key: "plan.actions.error.slug_taken"}}}
+
 func insertTheme(ctx context.Context, tx *db.Tx, t Theme) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO plan_themes (parent_id, slug, name, description, position)
 		VALUES (?, ?, ?, ?, ?) RETURNING id`, nullID(t.ParentID), t.Slug, t.Name, t.Description, t.Position).Scan(&id)
+	if isUniqueViolation(err) {
+		return 0, errSlugTaken
+	}
 	return id, err
 }
 
 func updateTheme(ctx context.Context, tx *db.Tx, t Theme) error {
 	_, err := tx.Exec(ctx, `UPDATE plan_themes SET parent_id = ?, slug = ?, name = ?, description = ?, position = ?
 		WHERE id = ?`, nullID(t.ParentID), t.Slug, t.Name, t.Description, t.Position, t.ID)
+	if isUniqueViolation(err) {
+		return errSlugTaken
+	}
 	return err
 }
 
