@@ -375,3 +375,27 @@ func TestPlanIndicatorsRefuseHugeNumbers(t *testing.T) {
 		}
 	})
 }
+
+// The baseline year may not move past a stored value (2018 here): values
+// before the baseline are refused when typed, so they may not stay either.
+func TestPlanIndicatorsBaselineNotAfterValues(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		id, _ := planIndicatorFixture(t, a, "baseline")
+		m := "/plan/manage/indicators/" + strconv.FormatInt(id, 10)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		_, body := a.Get(t, staff, m+"/edit")
+		form := url.Values{"slug": {"baseline"}, "name": {"Empreinte baseline"}, "unit": {"MtCO2e"}, "direction": {"lower"},
+			"baseline_year": {"2019"}, "baseline_value": {"28.2"}, "goal_0_year": {"2030"}, "goal_0_value": {"16.92"},
+			"goal_1_year": {"2050"}, "goal_1_value": {"5.64"}, "version": {between(body, `name="version" value="`, `"`)}}
+		resp, body := a.PostForm(t, staff, m+"/edit", form.Encode())
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "plus ancienne valeur enregistrée") ||
+			!strings.Contains(body, `href="#field-baseline_year"`) {
+			t.Fatalf("baseline 2019 after a 2018 value: %d", resp.StatusCode)
+		}
+		form.Set("baseline_year", "2018")
+		if resp, _ := a.PostForm(t, staff, m+"/edit", form.Encode()); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("baseline 2018, the year of the oldest value: %d", resp.StatusCode)
+		}
+	})
+}

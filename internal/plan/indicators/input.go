@@ -33,6 +33,9 @@ const (
 	CodeEncoding        = "plan.indicators.error.encoding"
 	CodeFileEncoding    = "plan.indicators.error.file_encoding"
 	CodeTooLarge        = "plan.indicators.error.too_large"
+	// CodeBaselineAfterValues: the baseline year may not move past a
+	// stored value.
+	CodeBaselineAfterValues = "plan.indicators.error.baseline_after_values"
 )
 
 // Lengths kept short enough for a page and a CSV cell.

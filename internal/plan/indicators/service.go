@@ -117,7 +117,13 @@ func (s *Service) Update(ctx context.Context, a Actor, id int64, in Input) ([]Fi
 		if old.Version != in.Version {
 			return ErrConflict
 		}
-		if errs = ValidateChange(old.Indicator, c.Indicator, len(old.Values)); len(errs) > 0 {
+		errs = ValidateChange(old.Indicator, c.Indicator, len(old.Values))
+		if first, ok := earliestYear(old.Values); ok && c.BaselineYear > first {
+			// Values before the baseline are refused when typed; moving the
+			// baseline past stored ones would leave them out of the rule.
+			errs = append(errs, FieldError{"baseline_year", CodeBaselineAfterValues})
+		}
+		if len(errs) > 0 {
 			return nil
 		}
 		theme, refused, err := checkInTx(ctx, tx, c, id)
@@ -231,6 +237,17 @@ func (s *Service) DeleteValue(ctx context.Context, a Actor, id, valueID int64, v
 		return s.record(ctx, tx, a, id, e.Name, history.OriginEdit, now, valueChanges(&old.Value, nil),
 			audit.ActionPlanValueRecorded, "deleted value:"+old.Key())
 	})
+}
+
+// earliestYear is the year of the oldest stored value; false when none.
+func earliestYear(values []StoredValue) (int, bool) {
+	first, ok := 0, false
+	for _, v := range values {
+		if y := v.year(); !ok || y < first {
+			first, ok = y, true
+		}
+	}
+	return first, ok
 }
 
 // loadValue reads an indicator and one of its values.
