@@ -159,7 +159,8 @@ func (s *Service) Departments(ctx context.Context, actionID int64) ([]string, er
 
 // Answer posts staff's official answer, or a new version of one (in.Replaces).
 // The question is answered from its first official answer; every follower
-// but the one who answers is mailed in the same transaction.
+// but the one who answers is mailed in the same transaction (not for an
+// edit, nor while the question is hidden).
 func (s *Service) Answer(ctx context.Context, a Actor, questionID int64, in AnswerInput) (int64, []FieldError, error) {
 	if !isStaff(a) {
 		return 0, nil, ErrForbidden
@@ -202,6 +203,11 @@ func (s *Service) Answer(ctx context.Context, a Actor, questionID int64, in Answ
 		if err := audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, Action: audit.ActionPlanAnswerPosted,
 			TargetType: "plan_answer", TargetID: strconv.FormatInt(id, 10), Detail: detail}); err != nil {
 			return err
+		}
+		// Followers hear of an answer once, and only of one they can read:
+		// not of an edit, nor of an answer on a hidden question.
+		if in.Replaces != 0 || q.Hidden() {
+			return nil
 		}
 		return s.mailFollowers(ctx, tx, q, id, in.Department, a.UserID)
 	})
