@@ -134,13 +134,23 @@ func parseValuesCSV(data []byte) ([]csvRow, []Problem) {
 	return rows, problems
 }
 
-// uncell undoes web.CSVCell's apostrophe, so an exported file reads back
-// unchanged.
+// uncell undoes exportCell's apostrophe, so an exported file reads back
+// unchanged; a hand-written "'text" keeps its apostrophe.
 func uncell(s string) string {
-	if rest, ok := strings.CutPrefix(s, "'"); ok && web.CSVCell(rest) == s {
+	if rest, ok := strings.CutPrefix(s, "'"); ok && (web.CSVCell(rest) == s || uncell(rest) != rest) {
 		return rest
 	}
 	return s
+}
+
+// exportCell is web.CSVCell, plus one apostrophe more on a text that
+// uncell would otherwise shorten ("'=x" typed as such): it reads back as
+// typed.
+func exportCell(s string) string {
+	if c := web.CSVCell(s); c != s || uncell(s) == s {
+		return c
+	}
+	return "'" + s
 }
 
 // Change kinds of a preview line.
@@ -319,7 +329,7 @@ func WriteCSV(w io.Writer, entries []Entry) error {
 	}
 	for _, e := range entries {
 		for _, v := range e.Values {
-			if err := cw.Write([]string{e.Slug, strconv.Itoa(v.year()), v.DateText(), FormatNumber(v.Value.Value), web.CSVCell(v.Source)}); err != nil {
+			if err := cw.Write([]string{e.Slug, strconv.Itoa(v.year()), v.DateText(), FormatNumber(v.Value.Value), exportCell(v.Source)}); err != nil {
 				return err
 			}
 		}
