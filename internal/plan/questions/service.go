@@ -2,6 +2,7 @@ package questions
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -193,7 +194,20 @@ func (s *Service) Answer(ctx context.Context, a Actor, questionID int64, in Answ
 				return ErrConflict
 			}
 		}
+		// One current answer per department: a second one (a double
+		// click, two agents at once) is refused; the unique index settles
+		// the race the count cannot.
+		n, err := currentAnswers(ctx, tx, questionID, in.Department)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return errAnswered
+		}
 		if id, err = insertAnswer(ctx, tx, questionID, a.UserID, in, now); err != nil {
+			if isUniqueViolation(err) {
+				return errAnswered
+			}
 			return err
 		}
 		detail := "question " + strconv.FormatInt(questionID, 10) + ", " + in.Department
@@ -211,10 +225,21 @@ func (s *Service) Answer(ctx context.Context, a Actor, questionID int64, in Answ
 		}
 		return s.mailFollowers(ctx, tx, q, id, in.Department, a.UserID)
 	})
+	if errors.Is(err, errAnswered) {
+		return 0, []FieldError{{"department", "plan.questions.error.already_answered"}}, nil
+	}
 	if err != nil {
 		return 0, nil, err
 	}
 	return id, nil, nil
+}
+
+// errAnswered: the department has a current answer to the question.
+var errAnswered = errors.New("questions: the department has answered")
+
+// isUniqueViolation recognises both engines' duplicate-key errors.
+func isUniqueViolation(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "SQLSTATE 23505"))
 }
 
 // Hide takes a question out of public view, with the moderator's reason.

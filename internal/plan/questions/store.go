@@ -222,6 +222,14 @@ func supersede(ctx context.Context, tx *db.Tx, questionID, answerID int64, now t
 	return n == 1, err
 }
 
+// currentAnswers counts a department's current answers to a question.
+func currentAnswers(ctx context.Context, tx *db.Tx, questionID int64, department string) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM plan_answers WHERE question_id = ? AND department = ?
+		AND superseded_at IS NULL`, questionID, department).Scan(&n)
+	return n, err
+}
+
 func insertAnswer(ctx context.Context, tx *db.Tx, questionID, author int64, in AnswerInput, now time.Time) (int64, error) {
 	var supersedes any
 	if in.Replaces != 0 {

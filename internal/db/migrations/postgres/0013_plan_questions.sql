@@ -31,6 +31,8 @@ CREATE TABLE plan_answers (
     created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX plan_answers_question ON plan_answers (question_id, created_at);
+-- A department has one current answer to a question (it edits it rather than answering again).
+CREATE UNIQUE INDEX plan_answers_current ON plan_answers (question_id, department) WHERE superseded_at IS NULL;
 
 CREATE TABLE plan_question_followers (
     question_id BIGINT NOT NULL REFERENCES plan_questions (id) ON DELETE CASCADE,
