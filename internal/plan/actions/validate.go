@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"climatevolunteers/internal/plan/planimport"
 )
 
 // ActionForm is an action as typed in the staff form: text, checked by validate.
@@ -33,11 +35,13 @@ type Input struct {
 	Departments, Partners          []string
 }
 
+// The form's limits are the import's (planimport), so that an imported
+// action can always be saved again from the form.
 const (
-	maxIdentifier  = 30
-	maxTitle       = 200
-	maxDescription = 10000
-	maxName        = 200
+	maxIdentifier  = planimport.MaxIdentifier
+	maxTitle       = planimport.MaxTitle
+	maxDescription = planimport.MaxDescription
+	maxName        = planimport.MaxName
 )
 
 // validate checks f for the action id (0 for a new one) and returns the
@@ -55,7 +59,7 @@ func validate(ctx context.Context, q querier, id int64, f ActionForm) (Input, []
 	switch {
 	case in.Identifier == "":
 		bad("identifier", "identifier_required")
-	case utf8.RuneCountInString(in.Identifier) > maxIdentifier || strings.ContainsAny(in.Identifier, " \t\n;,"):
+	case !planimport.ValidIdentifier(in.Identifier):
 		bad("identifier", "identifier_format", maxIdentifier)
 	default:
 		other, err := actionIDByIdentifier(ctx, q, in.Identifier)

@@ -28,6 +28,9 @@ const (
 	ReasonDuplicateID       Reason = "duplicate_identifier"
 	ReasonUnknownParent     Reason = "unknown_parent"
 	ReasonParentCycle       Reason = "parent_cycle"
+	ReasonBadIdentifier     Reason = "bad_identifier" // too long, or a space or separator in it
+	ReasonTooLong           Reason = "too_long"       // longer than the staff form accepts
+	ReasonNotUTF8           Reason = "not_utf8"       // e.g. a Latin-1 export: re-save as UTF-8
 )
 
 // Problem is one refusal, tied to the line of the file where it was found

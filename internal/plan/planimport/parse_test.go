@@ -51,7 +51,7 @@ func TestParseFrenchFixture(t *testing.T) {
 
 func TestParseEnglishComma(t *testing.T) {
 	in := "identifier,title,status,start,end,progress,departments,parent_id\n" +
-		"1,Energy,on track,2024-01-01,2025-01-01,50,Energy;Buildings,\n" +
+		"1,Energy,on track,2024-01-01,2025-01-01,50,Energy;Buildings; Energy,\n" +
 		"1.1,Solar roofs,Cancelled,,,,,1\n"
 	actions, err := ParseActions(strings.NewReader(in))
 	if err != nil {
@@ -89,6 +89,12 @@ func TestParseRefusals(t *testing.T) {
 		{"missing identifier", ";Sans;;;;;;\n", 3, ReasonMissingIdentifier},
 		{"self parent", "2;Boucle;;;;;2;\n", 3, ReasonParentCycle},
 		{"zero weight", "2;Mauvais;;;;;;0\n", 3, ReasonBadWeight},
+		{"NaN weight", "2;Mauvais;;;;;;NaN\n", 3, ReasonBadWeight},
+		{"infinite weight", "2;Mauvais;;;;;;Inf\n", 3, ReasonBadWeight},
+		{"weight above 1000", "2;Mauvais;;;;;;1001\n", 3, ReasonBadWeight},
+		{"identifier with a space", "MOB 03;Mauvais;;;;;;\n", 3, ReasonBadIdentifier},
+		{"title too long", "2;" + strings.Repeat("é", MaxTitle+1) + ";;;;;;\n", 3, ReasonTooLong},
+		{"Latin-1 text", "2;Am\xe9nagement;;;;;;\n", 3, ReasonNotUTF8},
 		{"short row", "2;Mauvais\n", 3, ReasonFieldCount},
 	}
 	for _, c := range cases {

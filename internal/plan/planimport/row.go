@@ -1,10 +1,28 @@
 package planimport
 
 import (
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
+
+// The limits of the staff form, so that an imported action can still be
+// saved from it. The form (package actions) uses the same constants.
+const (
+	MaxIdentifier  = 30
+	MaxTitle       = 200
+	MaxDescription = 10000
+	MaxName        = 200 // a department or a partner
+	MaxWeight      = 1000
+)
+
+// ValidIdentifier is the form's rule: short, no blank or list separator.
+func ValidIdentifier(s string) bool {
+	return utf8.RuneCountInString(s) <= MaxIdentifier && !strings.ContainsAny(s, " \t\r\n;,")
+}
 
 // parseRow reads one record. It always returns the action, even a faulty
 // one, so that later rows can still be checked against it (duplicates, parents).
@@ -14,10 +32,27 @@ func parseRow(cols, record []string, line int) (Action, []Problem) {
 	bad := func(col, value string, reason Reason) {
 		problems = append(problems, Problem{Line: line, Identifier: a.Identifier, Column: col, Value: value, Reason: reason})
 	}
+	// Text that is not UTF-8 cannot be stored: refuse the row, cell by
+	// cell, before reading anything from it.
+	encoded := true
+	for i, col := range cols {
+		if !utf8.ValidString(record[i]) {
+			bad(col, "", ReasonNotUTF8)
+			encoded = false
+		}
+	}
+	if !encoded {
+		return a, problems
+	}
 	// The identifier first, so that every problem of the row can name it.
 	for i, col := range cols {
 		if col == colIdentifier {
 			a.Identifier = strings.TrimSpace(undefuse(record[i]))
+		}
+	}
+	tooLong := func(col, v string, max int) {
+		if utf8.RuneCountInString(v) > max {
+			bad(col, "", ReasonTooLong)
 		}
 	}
 	for i, col := range cols {
@@ -25,6 +60,7 @@ func parseRow(cols, record []string, line int) (Action, []Problem) {
 		switch col {
 		case colTitle:
 			a.Title = v
+			tooLong(col, v, MaxTitle)
 		case colTheme:
 			a.Theme = v
 		case colPhase:
@@ -65,19 +101,26 @@ func parseRow(cols, record []string, line int) (Action, []Problem) {
 			default:
 				a.Progress = &p
 			}
-		case colDepartments:
-			a.Departments = splitList(v)
-		case colPartners:
-			a.Partners = splitList(v)
+		case colDepartments, colPartners:
+			names := splitList(v)
+			for _, n := range names {
+				tooLong(col, n, MaxName)
+			}
+			if col == colDepartments {
+				a.Departments = names
+			} else {
+				a.Partners = names
+			}
 		case colDescription:
 			a.Description = v
+			tooLong(col, a.Description, MaxDescription)
 		case colWeight:
 			if v == "" {
 				break
 			}
 			// Accept the French decimal comma: "0,5".
 			w, err := strconv.ParseFloat(strings.Replace(v, ",", ".", 1), 64)
-			if err != nil || w <= 0 {
+			if err != nil || math.IsNaN(w) || math.IsInf(w, 0) || w <= 0 || w > MaxWeight {
 				bad(col, v, ReasonBadWeight)
 			} else {
 				a.Weight = w
@@ -86,6 +129,8 @@ func parseRow(cols, record []string, line int) (Action, []Problem) {
 	}
 	if a.Identifier == "" {
 		bad(colIdentifier, "", ReasonMissingIdentifier)
+	} else if !ValidIdentifier(a.Identifier) {
+		bad(colIdentifier, a.Identifier, ReasonBadIdentifier)
 	}
 	if a.Title == "" {
 		bad(colTitle, "", ReasonMissingTitle)
@@ -97,11 +142,12 @@ func parseRow(cols, record []string, line int) (Action, []Problem) {
 }
 
 // splitList splits "Direction A; Direction B" and drops empty entries, so a
-// trailing ';' does not create a nameless department.
+// trailing ';' does not create a nameless department, and repeated ones,
+// which an action holds once.
 func splitList(v string) []string {
 	var out []string
 	for _, part := range strings.Split(v, ";") {
-		if part = strings.TrimSpace(part); part != "" {
+		if part = strings.TrimSpace(part); part != "" && !slices.Contains(out, part) {
 			out = append(out, part)
 		}
 	}
