@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,23 +107,52 @@ func TestPlanHistoryTimeline(t *testing.T) {
 }
 
 func TestPlanHistoryPages(t *testing.T) {
-	a := apptest.New(t, db.SQLite, apptest.Options{Demo: true})
-	at := time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC)
-	var sets []history.Set
-	for i := range 25 {
-		sets = append(sets, history.Set{Kind: history.KindAction, SubjectID: 900001, SubjectLabel: fmt.Sprintf("Étape %02d", i), Origin: history.OriginEdit,
-			At: at.Add(time.Duration(i) * time.Hour), Changes: []history.Change{{Field: "progress", Old: "1", New: "2"}}})
-	}
-	recordPlanSets(t, a, sets...)
-	c := a.Client(t)
-	_, first := a.Get(t, c, "/plan/history?kind=action&id=900001")
-	_, second := a.Get(t, c, "/plan/history?kind=action&id=900001&page=2")
-	if !strings.Contains(first, "Étape 24") || strings.Contains(first, "Étape 04") || !strings.Contains(first, `rel="next"`) {
-		t.Error("the first page holds the 20 newest")
-	}
-	if !strings.Contains(second, "Étape 04") || strings.Contains(second, "Étape 05") || !strings.Contains(second, `rel="prev"`) {
-		t.Error("the second page holds the 5 oldest")
-	}
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		at := time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC)
+		var sets []history.Set
+		for i := range 25 {
+			sets = append(sets, history.Set{Kind: history.KindAction, SubjectID: 900001, SubjectLabel: fmt.Sprintf("Étape %02d", i), Origin: history.OriginEdit,
+				At: at.Add(time.Duration(i) * time.Hour), Changes: []history.Change{{Field: "progress", Old: "1", New: "2"}}})
+		}
+		recordPlanSets(t, a, sets...)
+		c := a.Client(t)
+		_, first := a.Get(t, c, "/plan/history?kind=action&id=900001")
+		_, second := a.Get(t, c, "/plan/history?kind=action&id=900001&page=2")
+		if !strings.Contains(first, "Étape 24") || strings.Contains(first, "Étape 04") || !strings.Contains(first, `rel="next"`) {
+			t.Error("the first page holds the 20 newest")
+		}
+		if !strings.Contains(second, "Étape 04") || strings.Contains(second, "Étape 05") || !strings.Contains(second, `rel="prev"`) {
+			t.Error("the second page holds the 5 oldest")
+		}
+		// Past the end: said in words, with a way back.
+		res, past := a.Get(t, c, "/plan/history?kind=action&id=900001&page=9")
+		if res.StatusCode != 200 || !strings.Contains(past, "au-delà de la fin de l&#39;historique") || strings.Contains(past, "Étape") ||
+			!strings.Contains(past, "Revenir à la première page") {
+			t.Errorf("past the end: %d", res.StatusCode)
+		}
+	})
+}
+
+// An import's change sets read as such on the timeline, old → new.
+func TestPlanHistoryShowsImports(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		id, _ := planIndicatorFixture(t, a, "timeline-import")
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		file := "indicator,year,value,source\ntimeline-import,2018,22.5,Bilan révisé\n"
+		_, body := a.PostForm(t, staff, "/plan/manage/indicators/import", url.Values{"csv": {file}}.Encode())
+		digest := between(body, `name="digest" value="`, `"`)
+		if res, _ := a.PostForm(t, staff, "/plan/manage/indicators/import/apply", url.Values{"csv": {file}, "digest": {digest}}.Encode()); res.StatusCode != 303 {
+			t.Fatalf("apply: %d", res.StatusCode)
+		}
+		_, body = a.Get(t, a.Client(t), "/plan/history?kind=indicator&id="+strconv.FormatInt(id, 10))
+		for _, want := range []string{"import CSV", "Valeur 2018", "22,7", "22,5", "Bilan révisé"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the timeline lacks %q", want)
+			}
+		}
+	})
 }
 
 func TestPlanHistoryFeed(t *testing.T) {
