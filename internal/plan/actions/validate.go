@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,7 +108,7 @@ func validate(ctx context.Context, q querier, id int64, f ActionForm) (Input, []
 	}
 	if w := strings.TrimSpace(f.Weight); w != "" {
 		v, err := strconv.ParseFloat(strings.Replace(w, ",", ".", 1), 64)
-		if err != nil || v <= 0 || v > 1000 {
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 || v > planimport.MaxWeight {
 			bad("weight", "weight")
 		} else {
 			in.Weight = v
