@@ -24,3 +24,34 @@ func TestFormRefusesWeightsThatAreNotNumbers(t *testing.T) {
 		}
 	})
 }
+
+// Text that is not UTF-8 (a Latin-1 paste) is refused with a translated
+// message at the form, on both engines.
+func TestFormRefusesTextThatIsNotUTF8(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := NewService(Deps{DB: d})
+		theme := newTheme(t, s, "mobilite")
+		f := form("MOB-01", theme)
+		f.Title = "Am\xe9nagement"
+		if _, err := s.Create(ctx, staff, f); !hasError(err, "title", "plan.actions.error.encoding") {
+			t.Errorf("action title: %v", err)
+		}
+		id := mustCreate(t, s, form("MOB-02", theme))
+		if err := s.AddTask(ctx, staff, id, "", "T\xe2che"); !hasError(err, "title", "plan.actions.error.encoding") {
+			t.Errorf("task: %v", err)
+		}
+		if _, err := s.SaveTheme(ctx, staff, 0, ThemeForm{Name: "D\xe9chets"}); !hasError(err, "name", "plan.actions.error.encoding") {
+			t.Errorf("theme: %v", err)
+		}
+	})
+}
+
+func hasError(err error, field, key string) bool {
+	for _, fe := range errorsOf(err) {
+		if fe.Field == field && fe.Key == key {
+			return true
+		}
+	}
+	return false
+}

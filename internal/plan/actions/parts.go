@@ -49,6 +49,8 @@ func (s *Service) change(ctx context.Context, actor Actor, id int64, fn func(tx 
 func checkTitleDate(title, date string, dateRequired bool) []FieldError {
 	var errs []FieldError
 	switch {
+	case !utf8.ValidString(title):
+		errs = append(errs, FieldError{Field: "title", Key: "plan.actions.error.encoding"})
 	case title == "":
 		errs = append(errs, FieldError{Field: "title", Key: "plan.actions.error.title_required"})
 	case utf8.RuneCountInString(title) > maxTitle:

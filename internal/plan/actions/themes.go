@@ -44,6 +44,9 @@ func (s *Service) SaveTheme(ctx context.Context, actor Actor, id int64, f ThemeF
 		bad := func(field, code string, args ...any) {
 			errs = append(errs, FieldError{Field: field, Key: "plan.actions.error." + code, Args: args})
 		}
+		if !utf8.ValidString(t.Name + t.Slug + t.Description) {
+			return &InvalidError{Fields: []FieldError{{Field: "name", Key: "plan.actions.error.encoding"}}}
+		}
 		if t.Name == "" {
 			bad("name", "name_required")
 		} else if utf8.RuneCountInString(t.Name) > maxName {

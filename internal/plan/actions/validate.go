@@ -56,6 +56,14 @@ func validate(ctx context.Context, q querier, id int64, f ActionForm) (Input, []
 		Description: strings.TrimSpace(f.Description), Status: f.Status, Phase: f.Phase,
 		StartsOn: strings.TrimSpace(f.StartsOn), EndsOn: strings.TrimSpace(f.EndsOn), ProgressMode: f.ProgressMode,
 		Departments: splitNames(f.Departments), Partners: splitNames(f.Partners), Weight: 1}
+	// Text that is not UTF-8 cannot be stored (PostgreSQL refuses it): say so
+	// at the field instead of failing at the write.
+	for field, v := range map[string]string{"identifier": f.Identifier, "title": f.Title, "description": f.Description,
+		"departments": f.Departments, "partners": f.Partners} {
+		if !utf8.ValidString(v) {
+			return in, []FieldError{{Field: field, Key: "plan.actions.error.encoding"}}
+		}
+	}
 
 	switch {
 	case in.Identifier == "":
