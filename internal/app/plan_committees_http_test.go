@@ -130,10 +130,13 @@ func TestPlanCommitteesJourney(t *testing.T) {
 			t.Errorf("the stale follow-up's page:\n%s", body)
 		}
 		_, body = a.Get(t, visitor, "/plan/committees/comite-mobilites")
-		for _, want := range []string{"Trois rues repérées dans le 19e.", "Étude lancée par la DVD.", "En cours", "2027-06-30"} {
+		for _, want := range []string{"Trois rues repérées dans le 19e.", "Étude lancée par la DVD.", "En cours", `<time datetime="2027-06-30">30 juin 2027</time>`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the public follow-up lacks %q", want)
 			}
+		}
+		if _, en := a.Get(t, visitor, "/plan/committees/comite-mobilites", "Accept-Language", "en"); !strings.Contains(en, ">30 Jun 2027</time>") {
+			t.Error("the due date is not written in English")
 		}
 		if strings.Contains(body, "membre.comite@example.org") {
 			t.Error("a member's e-mail address is shown")

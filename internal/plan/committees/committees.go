@@ -124,6 +124,19 @@ type Decision struct {
 	FollowUps        []FollowUp
 }
 
+// DueDate is a due date's parts, for pages to write it in the reader's
+// language ("28 févr. 2027", "28 Feb 2027").
+type DueDate struct{ Day, Month, Year int }
+
+// Due is the decision's due date; nil without one.
+func (d Decision) Due() *DueDate {
+	t, err := time.Parse(time.DateOnly, d.DueOn)
+	if err != nil {
+		return nil
+	}
+	return &DueDate{t.Day(), int(t.Month()), t.Year()}
+}
+
 // FollowUp is one entry of a decision's follow-up.
 type FollowUp struct {
 	ID             int64
