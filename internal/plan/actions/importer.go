@@ -253,7 +253,7 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, actor Actor, p Preview) 
 
 	var touched []string
 	for _, a := range p.Plan.Create {
-		in := s.importInput(a, p.themeIDs, nil, 0, hasChildren)
+		in := s.importInput(a, p.themeIDs, nil, Action{}, hasChildren)
 		id, err := insertAction(ctx, tx, in, actor.UserID)
 		if err != nil {
 			return err
@@ -268,7 +268,7 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, actor Actor, p Preview) 
 	for _, identifier := range touched {
 		id := ids[identifier]
 		quiet[id] = true
-		in := s.importInput(rows[identifier], p.themeIDs, ids, before[id].MergedIntoID, hasChildren)
+		in := s.importInput(rows[identifier], p.themeIDs, ids, before[id], hasChildren)
 		if err := updateAction(ctx, tx, id, in, 0, actor.UserID); err != nil {
 			return err
 		}
@@ -304,8 +304,11 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, actor Actor, p Preview) 
 }
 
 // importInput turns a checked row into the store's input. Progress in the
-// file means manual mode; without it, an action with sub-actions rolls up.
-func (s *Service) importInput(a planimport.Action, themeIDs, ids map[string]int64, mergedInto int64, hasChildren map[string]bool) Input {
+// file means manual mode; without it, a stored action keeps its mode (the
+// dry run cannot show a mode, so apply must not change it) and a new one
+// with sub-actions rolls up.
+func (s *Service) importInput(a planimport.Action, themeIDs, ids map[string]int64, stored Action, hasChildren map[string]bool) Input {
+	mergedInto := stored.MergedIntoID
 	in := Input{Identifier: a.Identifier, Title: a.Title, Description: a.Description, ThemeID: themeIDs[a.Theme],
 		Weight: a.Weight, Status: string(a.Status), Phase: a.Phase, Departments: a.Departments, Partners: a.Partners,
 		ProgressMode: ModeManual, ProgressManual: a.Progress}
@@ -321,7 +324,11 @@ func (s *Service) importInput(a planimport.Action, themeIDs, ids map[string]int6
 	if !a.End.IsZero() {
 		in.EndsOn = a.End.Format(dateLayout)
 	}
-	if a.Progress == nil && hasChildren[a.Identifier] {
+	switch {
+	case a.Progress != nil:
+	case stored.ID != 0:
+		in.ProgressMode = stored.ProgressMode
+	case hasChildren[a.Identifier]:
 		in.ProgressMode = ModeRollup
 	}
 	return in
