@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"climatevolunteers/internal/audit"
@@ -90,6 +91,9 @@ func (s *Service) Create(ctx context.Context, a Actor, in CommitteeInput) (int64
 		}
 		return record(ctx, tx, a, id, "created")
 	})
+	if isUniqueViolation(err) {
+		return 0, slugTaken, nil
+	}
 	return id, errs, err
 }
 
@@ -116,6 +120,9 @@ func (s *Service) Update(ctx context.Context, a Actor, id int64, in CommitteeInp
 		}
 		return record(ctx, tx, a, id, "edited")
 	})
+	if isUniqueViolation(err) {
+		return slugTaken, nil
+	}
 	return errs, err
 }
 
@@ -171,8 +178,20 @@ func (s *Service) AddMember(ctx context.Context, a Actor, committeeID int64, in 
 		}
 		return record(ctx, tx, a, committeeID, "member added ("+in.College+")")
 	})
+	if isUniqueViolation(err) { // seated by someone else at the same time
+		return []FieldError{{"email", "plan.committees.error.already_member"}}, nil
+	}
 	return errs, err
 }
+
+// isUniqueViolation recognises both engines' duplicate-key errors: the
+// indexes settle the races the checks before them cannot.
+func isUniqueViolation(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "SQLSTATE 23505"))
+}
+
+// slugTaken is the refusal of a slug another committee took meanwhile.
+var slugTaken = []FieldError{{"slug", "plan.committees.error.slug_taken"}}
 
 // RemoveMember takes a member off the committee.
 func (s *Service) RemoveMember(ctx context.Context, a Actor, committeeID, memberID int64) error {

@@ -25,6 +25,8 @@ CREATE TABLE plan_committee_members (
     left_on TEXT
 );
 CREATE INDEX plan_committee_members_committee ON plan_committee_members (committee_id, kind);
+-- An account sits once on a committee.
+CREATE UNIQUE INDEX plan_committee_members_account ON plan_committee_members (committee_id, user_id) WHERE user_id IS NOT NULL;
 
 -- A meeting is an event of the events feature (event_id). Staff write the
 -- minutes in minutes_draft; publishing copies them to minutes, the only text
