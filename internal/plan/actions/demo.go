@@ -183,7 +183,7 @@ func SeedDemo(ctx context.Context, tx *db.Tx, now time.Time) error {
 	}
 	city := Actor{Name: "Ville de Paris"}
 	for _, a := range demoActions {
-		if err := refreshProgressQuiet(ctx, tx, ids[a.id], city, history.OriginSystem, quiet); err != nil {
+		if err := refreshProgressQuiet(ctx, tx, ids[a.id], city, history.OriginSystem, quiet, true); err != nil {
 			return err
 		}
 	}

@@ -274,12 +274,12 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, actor Actor, p Preview) 
 		}
 	}
 	for _, identifier := range touched {
-		if err := refreshProgressQuiet(ctx, tx, ids[identifier], actor, history.OriginImport, quiet); err != nil {
+		if err := refreshProgressQuiet(ctx, tx, ids[identifier], actor, history.OriginImport, quiet, true); err != nil {
 			return err
 		}
 		// An action moved to another parent leaves its old parent's roll-up behind.
 		if old := before[ids[identifier]].ParentID; old != 0 {
-			if err := refreshProgressQuiet(ctx, tx, old, actor, history.OriginImport, quiet); err != nil {
+			if err := refreshProgressQuiet(ctx, tx, old, actor, history.OriginImport, quiet, false); err != nil {
 				return err
 			}
 		}

@@ -17,14 +17,22 @@ import (
 // ones left out; no counted sub-action means 0. An ancestor whose figure
 // moves gets a "system" history set and a fresh updated_at.
 func refreshProgress(ctx context.Context, tx *db.Tx, id int64, actor Actor, origin history.Origin) error {
-	return refreshProgressQuiet(ctx, tx, id, actor, origin, nil)
+	return refreshProgressQuiet(ctx, tx, id, actor, origin, nil, true)
+}
+
+// refreshOldParent is refreshProgress for the parent a sub-action just
+// left: it moves by computation, like any ancestor, so its change gets
+// its own history set and a fresh updated_at.
+func refreshOldParent(ctx context.Context, tx *db.Tx, id int64, actor Actor, origin history.Origin) error {
+	return refreshProgressQuiet(ctx, tx, id, actor, origin, nil, false)
 }
 
 // refreshProgressQuiet is refreshProgress for an import, which records the
 // history of the actions in quiet itself, once, after every row is written.
-func refreshProgressQuiet(ctx context.Context, tx *db.Tx, id int64, actor Actor, origin history.Origin, quiet map[int64]bool) error {
+// first says that id is the action being edited, which records its own
+// progress with the rest of its edit.
+func refreshProgressQuiet(ctx context.Context, tx *db.Tx, id int64, actor Actor, origin history.Origin, quiet map[int64]bool, first bool) error {
 	seen := map[int64]bool{}
-	first := true
 	for id != 0 && !seen[id] {
 		seen[id] = true
 		var mode, identifier, title string

@@ -175,7 +175,7 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, actor Actor, before Acti
 		return err
 	}
 	if before.ParentID != 0 && before.ParentID != in.ParentID {
-		if err := refreshProgress(ctx, tx, before.ParentID, actor, origin); err != nil {
+		if err := refreshOldParent(ctx, tx, before.ParentID, actor, origin); err != nil {
 			return err
 		}
 	}
