@@ -2,7 +2,6 @@ package committees
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -82,10 +81,10 @@ func (s *Service) Create(ctx context.Context, a Actor, in CommitteeInput) (int64
 	}
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if errs = checkRefs(ctx, tx, v, 0); len(errs) > 0 {
-			return nil
-		}
 		var err error
+		if errs, err = checkRefs(ctx, tx, v, 0); err != nil || len(errs) > 0 {
+			return err
+		}
 		if id, err = insertCommittee(ctx, tx, v, db.Now()); err != nil {
 			return err
 		}
@@ -108,8 +107,9 @@ func (s *Service) Update(ctx context.Context, a Actor, id int64, in CommitteeInp
 		return errs, nil
 	}
 	err := s.staffTx(ctx, a, id, func(tx *db.Tx) error {
-		if errs = checkRefs(ctx, tx, v, id); len(errs) > 0 {
-			return nil
+		var err error
+		if errs, err = checkRefs(ctx, tx, v, id); err != nil || len(errs) > 0 {
+			return err
 		}
 		ok, err := updateCommittee(ctx, tx, id, v, db.Now())
 		if err != nil {
@@ -127,18 +127,24 @@ func (s *Service) Update(ctx context.Context, a Actor, id int64, in CommitteeInp
 }
 
 // checkRefs refuses a slug another committee has and an unknown theme.
-func checkRefs(ctx context.Context, tx *db.Tx, v validCommittee, self int64) []FieldError {
+func checkRefs(ctx context.Context, tx *db.Tx, v validCommittee, self int64) ([]FieldError, error) {
 	var errs errorList
 	var n int
-	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM plan_committees WHERE slug = ? AND id <> ?", v.Slug, self).Scan(&n); err != nil || n > 0 {
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM plan_committees WHERE slug = ? AND id <> ?", v.Slug, self).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n > 0 {
 		errs.add("slug", "plan.committees.error.slug_taken")
 	}
 	if v.theme > 0 {
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM plan_themes WHERE id = ?", v.theme).Scan(&n); err != nil || n == 0 {
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM plan_themes WHERE id = ?", v.theme).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 0 {
 			errs.add("theme", "form.error.choice")
 		}
 	}
-	return errs
+	return errs, nil
 }
 
 // AddMember seats an account (found by e-mail) or a named person.
@@ -200,8 +206,12 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, committeeID, member
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(err, ErrNotFound)
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNotFound
 		}
 		return record(ctx, tx, a, committeeID, "member removed")
 	})
