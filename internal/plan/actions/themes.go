@@ -26,7 +26,7 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // last among its siblings.
 func (s *Service) SaveTheme(ctx context.Context, actor Actor, id int64, f ThemeForm) (int64, error) {
 	err := s.deps.DB.Tx(ctx, func(tx *db.Tx) error {
-		t := Theme{ID: id, Name: strings.TrimSpace(f.Name), Slug: strings.TrimSpace(f.Slug), Description: strings.TrimSpace(f.Description)}
+		t := Theme{ID: id, Name: strings.TrimSpace(f.Name), Slug: strings.TrimSpace(f.Slug), Description: oneNewline(f.Description)}
 		if id != 0 {
 			old, err := getTheme(ctx, tx, id)
 			if err != nil {

@@ -53,7 +53,7 @@ func validate(ctx context.Context, q querier, id int64, f ActionForm) (Input, []
 		errs = append(errs, FieldError{Field: field, Key: "plan.actions.error." + code, Args: args})
 	}
 	in := Input{Identifier: strings.TrimSpace(f.Identifier), Title: strings.TrimSpace(f.Title),
-		Description: strings.TrimSpace(f.Description), Status: f.Status, Phase: f.Phase,
+		Description: oneNewline(f.Description), Status: f.Status, Phase: f.Phase,
 		StartsOn: strings.TrimSpace(f.StartsOn), EndsOn: strings.TrimSpace(f.EndsOn), ProgressMode: f.ProgressMode,
 		Departments: splitNames(f.Departments), Partners: splitNames(f.Partners), Weight: 1}
 	// Text that is not UTF-8 cannot be stored (PostgreSQL refuses it): say so
@@ -214,6 +214,13 @@ func wouldCycle(ctx context.Context, q querier, id, parent int64) (cycle, found 
 		cur = next
 	}
 	return false, true, nil
+}
+
+// oneNewline trims a typed text and turns the browser's CRLF line ends
+// into "\n", as a CSV round trip does, so an export imported again changes
+// nothing.
+func oneNewline(s string) string {
+	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 }
 
 // splitNames reads a list typed one per line or separated by ';'.
