@@ -200,6 +200,14 @@ func storedCycles(incoming, existing []planimport.Action) []planimport.Problem {
 func (s *Service) Apply(ctx context.Context, actor Actor, data []byte, fingerprint string) (Preview, error) {
 	var p Preview
 	err := s.deps.DB.Tx(ctx, func(tx *db.Tx) error {
+		// Hold off every other write to the actions until the commit (on
+		// PostgreSQL; SQLite has one writer): apply then compares with, and
+		// writes over, the plan as it stands, never one edited meanwhile.
+		if tx.Engine() == db.Postgres {
+			if _, err := tx.Exec(ctx, "LOCK TABLE plan_actions IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+				return err
+			}
+		}
 		var err error
 		if p, err = s.preview(ctx, tx, data); err != nil || len(p.Problems) > 0 {
 			return err
