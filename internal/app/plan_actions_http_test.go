@@ -64,6 +64,10 @@ func TestPlanActionStatusJourney(t *testing.T) {
 		if resp.StatusCode != 409 || !strings.Contains(body, `value="100"`) {
 			t.Errorf("stale status form: %d", resp.StatusCode)
 		}
+		// The error summary's link lands on the conflict alert, not on a hidden input.
+		if !strings.Contains(body, `href="#field-version"`) || !strings.Contains(body, `role="alert" id="field-version"`) {
+			t.Errorf("stale status form: the summary links nowhere")
+		}
 
 		visitor := a.Client(t)
 		_, body = a.Get(t, visitor, "/plan/actions/"+id)
