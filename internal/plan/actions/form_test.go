@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"climatevolunteers/internal/db"
@@ -54,4 +55,15 @@ func hasError(err error, field, key string) bool {
 		}
 	}
 	return false
+}
+
+// A theme's description has the same limit as an action's.
+func TestThemeDescriptionLimit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := NewService(Deps{DB: d})
+		_, err := s.SaveTheme(context.Background(), staff, 0, ThemeForm{Name: "Mobilité", Description: strings.Repeat("x", maxDescription+1)})
+		if !hasError(err, "description", "plan.actions.error.too_long") {
+			t.Errorf("long description: %v", err)
+		}
+	})
 }

@@ -52,6 +52,9 @@ func (s *Service) SaveTheme(ctx context.Context, actor Actor, id int64, f ThemeF
 		} else if utf8.RuneCountInString(t.Name) > maxName {
 			bad("name", "too_long", maxName)
 		}
+		if utf8.RuneCountInString(t.Description) > maxDescription {
+			bad("description", "too_long", maxDescription)
+		}
 		if !slugPattern.MatchString(t.Slug) || len(t.Slug) > 60 {
 			bad("slug", "slug")
 		} else {
