@@ -105,23 +105,44 @@ func optional(s string) *string {
 	return &s
 }
 
-// APIActions returns the actions of f with everything attached.
+// APIActions returns the actions of f with everything attached, in a fixed
+// number of queries whatever the number of actions.
 func (s *Service) APIActions(ctx context.Context, f Filter) ([]APIAction, error) {
-	list, _, err := s.List(ctx, f)
+	return s.apiActions(ctx, s.deps.DB, f)
+}
+
+func (s *Service) apiActions(ctx context.Context, q querier, f Filter) ([]APIAction, error) {
+	list, _, err := s.list(ctx, q, f)
 	if err != nil {
 		return nil, err
 	}
-	identifiers := map[int64]string{}
-	for _, a := range list {
-		identifiers[a.ID] = a.Identifier
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	milestones, err := milestonesOf(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := tasksOf(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	links, err := linksOf(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	var refs []linkRef
+	for _, id := range ids {
+		refs = append(refs, links[id]...)
+	}
+	titles, err := s.linkTitles(ctx, q, refs)
+	if err != nil {
+		return nil, err
 	}
 	now := s.now()
 	out := make([]APIAction, 0, len(list))
 	for _, a := range list {
-		d, err := s.Get(ctx, a.ID)
-		if err != nil {
-			return nil, err
-		}
 		x := APIAction{ID: a.ID, Identifier: a.Identifier, Title: a.Title, Description: a.Description,
 			Theme: APITheme{Slug: a.ThemeSlug, Name: a.ThemeName}, Weight: a.Weight, Status: a.Status, Phase: a.Phase,
 			StartsOn: optional(a.StartsOn), EndsOn: optional(a.EndsOn), ProgressMode: a.ProgressMode, Progress: a.Progress,
@@ -130,19 +151,21 @@ func (s *Service) APIActions(ctx context.Context, f Filter) ([]APIAction, error)
 			Milestones: []APIMilestone{}, Tasks: []APITask{}, Links: []APILink{},
 			URL: "/plan/actions/" + strconv.FormatInt(a.ID, 10)}
 		if a.ParentID != 0 {
-			x.Parent = optional(identifierOf(d.ParentLabel))
+			x.Parent = optional(identifierOf(a.ParentLabel))
 		}
 		if a.MergedIntoID != 0 {
-			x.MergedInto = optional(identifierOf(d.MergedLabel))
+			x.MergedInto = optional(identifierOf(a.MergedLabel))
 		}
-		for _, m := range d.Milestones {
+		for _, m := range milestones[a.ID] {
 			x.Milestones = append(x.Milestones, APIMilestone{Date: m.OnDate, Title: m.Title, Reached: m.Reached})
 		}
-		for _, t := range d.Tasks {
+		for _, t := range tasks[a.ID] {
 			x.Tasks = append(x.Tasks, APITask{Title: t.Title, DueOn: optional(t.DueOn), Done: t.Done})
 		}
-		for _, l := range d.Links {
-			x.Links = append(x.Links, APILink{Kind: l.Kind, ID: l.ID, Title: l.Title})
+		for _, l := range links[a.ID] {
+			if title, ok := titles[l]; ok { // a link to something gone or hidden is skipped
+				x.Links = append(x.Links, APILink{Kind: l.Kind, ID: l.ID, Title: title})
+			}
 		}
 		out = append(out, x)
 	}

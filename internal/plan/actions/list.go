@@ -28,9 +28,13 @@ const (
 // List returns the actions that match f, in identifier order, and how many
 // match in all.
 func (s *Service) List(ctx context.Context, f Filter) ([]Action, int, error) {
+	return s.list(ctx, s.deps.DB, f)
+}
+
+func (s *Service) list(ctx context.Context, q querier, f Filter) ([]Action, int, error) {
 	var where []string
 	var args []any
-	themes, err := listThemes(ctx, s.deps.DB)
+	themes, err := listThemes(ctx, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -77,15 +81,15 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Action, int, error) {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := s.deps.DB.QueryRow(ctx, "SELECT COUNT(*) FROM plan_actions a"+cond, args...).Scan(&total); err != nil {
+	if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM plan_actions a"+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	q := cond + " ORDER BY a.identifier"
+	rest := cond + " ORDER BY a.identifier"
 	if f.Limit > 0 {
-		q += " LIMIT ? OFFSET ?"
+		rest += " LIMIT ? OFFSET ?"
 		args = append(args, f.Limit, f.Offset)
 	}
-	list, err := queryActions(ctx, s.deps.DB, q, args...)
+	list, err := queryActions(ctx, q, rest, args...)
 	return list, total, err
 }
 

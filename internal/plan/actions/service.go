@@ -18,6 +18,10 @@ type Deps struct {
 	// Titles names a linked initiative or event ("initiative", "event") and
 	// whether the public may see it; a link to something gone is skipped.
 	Titles func(ctx context.Context, kind string, id int64) (title string, ok bool, err error)
+	// TitlesOf names several initiatives or events at once (the API and
+	// the JSON export), leaving out those gone or not public; when nil,
+	// Titles is asked once per target.
+	TitlesOf func(ctx context.Context, kind string, ids []int64) (map[int64]string, error)
 	// QuestionCount counts the public questions on an action (the questions
 	// part); nil shows no count.
 	QuestionCount func(ctx context.Context, actionID int64) (int, error)
@@ -93,6 +97,48 @@ func (s *Service) linkTitle(ctx context.Context, q querier, ref linkRef) (string
 		return "", false, nil
 	}
 	return s.deps.Titles(ctx, ref.Kind, ref.ID)
+}
+
+// linkTitles names the targets of refs at once (each kind in one read when
+// TitlesOf is wired); targets gone or hidden are absent.
+func (s *Service) linkTitles(ctx context.Context, q querier, refs []linkRef) (map[linkRef]string, error) {
+	byKind := map[string][]int64{}
+	seen := map[linkRef]bool{}
+	for _, r := range refs {
+		if !seen[r] {
+			seen[r] = true
+			byKind[r.Kind] = append(byKind[r.Kind], r.ID)
+		}
+	}
+	out := map[linkRef]string{}
+	for kind, ids := range byKind {
+		var names map[int64]string
+		var err error
+		switch {
+		case kind == "indicator":
+			names, err = indicatorNames(ctx, q, ids)
+		case s.deps.TitlesOf != nil:
+			names, err = s.deps.TitlesOf(ctx, kind, ids)
+		default:
+			names = map[int64]string{}
+			for _, id := range ids {
+				title, ok, terr := s.linkTitle(ctx, q, linkRef{Kind: kind, ID: id})
+				if terr != nil {
+					return nil, terr
+				}
+				if ok {
+					names[id] = title
+				}
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		for id, name := range names {
+			out[linkRef{Kind: kind, ID: id}] = name
+		}
+	}
+	return out, nil
 }
 
 // QuestionCount is the number of public questions on an action; 0 when the
