@@ -218,3 +218,39 @@ func TestPlanActionsPagesRender(t *testing.T) {
 		}
 	})
 }
+
+// TestPlanActionsColons: English puts no space before a colon, French does.
+func TestPlanActionsColons(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a, id := planActionsApp(t, e)
+		ctx := context.Background()
+		if err := a.DB.Tx(ctx, func(tx *db.Tx) error {
+			var ind int64
+			if err := tx.QueryRow(ctx, `INSERT INTO plan_indicators (slug, name, unit, direction, baseline_year, baseline_value, created_at, updated_at)
+				VALUES ('velo', 'Part modale du vélo', '%', 'higher', 2018, 11, ?, ?) RETURNING id`, db.Now(), db.Now()).Scan(&ind); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, "INSERT INTO plan_action_links (action_id, target_kind, target_id) VALUES (?, 'indicator', ?)", id, ind)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		visitor := a.Client(t)
+		if _, body := a.Get(t, visitor, "/plan/actions/"+id, "Accept-Language", "en"); !strings.Contains(body, "Indicator: <a") {
+			t.Errorf("English link label:\n%s", body)
+		}
+		if _, body := a.Get(t, visitor, "/plan/actions/"+id, "Accept-Language", "fr"); !strings.Contains(body, "Indicateur : <a") {
+			t.Errorf("French link label:\n%s", body)
+		}
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		_, csv := a.Get(t, staff, "/plan/actions.csv")
+		bad := strings.Replace(csv, "\nALI-01,", "\nALI-01,,", 1)
+		if _, body := a.PostForm(t, staff, "/plan/manage/import", "csv="+url.QueryEscape(bad)); !regexp.MustCompile(`Ligne \d+ : .* — « `).MatchString(body) {
+			t.Errorf("French import problem:\n%s", body)
+		}
+		a.PostForm(t, staff, "/language", "lang=en&next=/")
+		if _, body := a.PostForm(t, staff, "/plan/manage/import", "csv="+url.QueryEscape(bad)); !regexp.MustCompile(`Line \d+: .* — “`).MatchString(body) {
+			t.Errorf("English import problem:\n%s", body)
+		}
+	})
+}
