@@ -3,6 +3,9 @@ package actions
 import (
 	"context"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"climatevolunteers/internal/plan/planimport"
 )
@@ -61,11 +64,6 @@ func (s *Service) list(ctx context.Context, q querier, f Filter) ([]Action, int,
 		where = append(where, `EXISTS (SELECT 1 FROM plan_action_responsibles r WHERE r.action_id = a.id AND r.kind = 'department' AND r.name = ?)`)
 		args = append(args, f.Department)
 	}
-	for _, word := range strings.Fields(strings.ToLower(f.Q)) {
-		where = append(where, "(LOWER(a.identifier) LIKE ? OR LOWER(a.title) LIKE ? OR LOWER(a.description) LIKE ?)")
-		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(word) + "%"
-		args = append(args, like, like, like)
-	}
 	open := "a.status NOT IN ('done', 'cancelled', 'merged')"
 	now := s.now().UTC()
 	switch f.Flag {
@@ -80,6 +78,9 @@ func (s *Service) list(ctx context.Context, q querier, f Filter) ([]Action, int,
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
+	if words := strings.Fields(fold(f.Q)); len(words) > 0 {
+		return s.search(ctx, q, cond, args, words, f)
+	}
 	var total int
 	if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM plan_actions a"+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -91,6 +92,69 @@ func (s *Service) list(ctx context.Context, q querier, f Filter) ([]Action, int,
 	}
 	list, err := queryActions(ctx, q, rest, args...)
 	return list, total, err
+}
+
+// search filters the actions of cond by words in Go: SQLite's LOWER and
+// LIKE fold neither accents nor non-ASCII case, so "energie" and "énergie"
+// both find "Énergie" only when both sides are folded the same way.
+func (s *Service) search(ctx context.Context, q querier, cond string, args []any, words []string, f Filter) ([]Action, int, error) {
+	rows, err := q.Query(ctx, "SELECT a.id, a.identifier, a.title, a.description FROM plan_actions a"+cond+" ORDER BY a.identifier", args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var identifier, title, description string
+		if err := rows.Scan(&id, &identifier, &title, &description); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		if matchesAll(fold(identifier+" "+title+" "+description), words) {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	total := len(ids)
+	if f.Limit > 0 {
+		lo := min(max(f.Offset, 0), len(ids))
+		ids = ids[lo:min(lo+f.Limit, len(ids))]
+	}
+	if len(ids) == 0 {
+		return nil, total, nil
+	}
+	in := make([]any, len(ids))
+	for i, id := range ids {
+		in[i] = id
+	}
+	list, err := queryActions(ctx, q, "WHERE a.id IN (?"+strings.Repeat(", ?", len(ids)-1)+") ORDER BY a.identifier", in...)
+	return list, total, err
+}
+
+func matchesAll(text string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// ligatures are spelt out, so that "coeur" finds "cœur".
+var ligatures = strings.NewReplacer("œ", "oe", "æ", "ae", "ß", "ss")
+
+// fold lowers s and drops its accents.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(ligatures.Replace(strings.ToLower(s))) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // Departments lists every department named on an action, for the filter.
