@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,10 @@ import (
 	"climatevolunteers/internal/app/apptest"
 	"climatevolunteers/internal/auth"
 	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/districts"
+	"climatevolunteers/internal/initiatives"
 	"climatevolunteers/internal/plan/actions"
+	"climatevolunteers/internal/volunteers"
 )
 
 // planActionsApp is an app with the demo plan of the actions part only (the
@@ -252,5 +256,90 @@ func TestPlanActionsColons(t *testing.T) {
 		if _, body := a.PostForm(t, staff, "/plan/manage/import", "csv="+url.QueryEscape(bad)); !regexp.MustCompile(`Line \d+: .* — “`).MatchString(body) {
 			t.Errorf("English import problem:\n%s", body)
 		}
+	})
+}
+
+// TestPlanActionsLinkTitlesInBulk: the API names linked events and
+// initiatives through the bulk wiring as the action page does one by one,
+// leaving out drafts and hidden initiatives.
+func TestPlanActionsLinkTitlesInBulk(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{Demo: true})
+		ctx := context.Background()
+		svc, err := initiatives.NewService(initiatives.Deps{DB: a.DB, Districts: districts.NewStore(a.DB),
+			People: volunteers.NewStore(a.DB), BaseURL: "https://cv.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, title := range []string{"Jardin partagé Voltaire", "Compost de la Roquette"} {
+			synergyPublished(t, a, svc, strconv.Itoa(i)+"-plan@example.org", false, initiatives.Input{Title: title,
+				Summary: "Une initiative de quartier pour le climat.", Theme: "water", DistrictCode: "11", Lat: "48.8580", Lon: "2.3790", Ongoing: true})
+		}
+		var action, event, draft, initiative, hidden int64
+		var eventTitle, initiativeTitle string
+		for _, q := range []struct {
+			sql  string
+			dest []any
+		}{
+			{"SELECT id FROM plan_actions ORDER BY identifier LIMIT 1", []any{&action}},
+			{"SELECT id, title FROM events WHERE status = 'published' ORDER BY id LIMIT 1", []any{&event, &eventTitle}},
+			{"SELECT id, title FROM initiatives ORDER BY id LIMIT 1", []any{&initiative, &initiativeTitle}},
+			{"SELECT id FROM initiatives WHERE id <> ? ORDER BY id LIMIT 1", []any{&hidden}},
+		} {
+			args := []any{}
+			if strings.Contains(q.sql, "?") {
+				args = append(args, initiative)
+			}
+			if err := a.DB.QueryRow(ctx, q.sql, args...).Scan(q.dest...); err != nil {
+				t.Fatalf("%s: %v", q.sql, err)
+			}
+		}
+		if err := a.DB.Tx(ctx, func(tx *db.Tx) error {
+			if err := tx.QueryRow(ctx, "SELECT id FROM events WHERE id <> ? ORDER BY id LIMIT 1", event).Scan(&draft); err != nil {
+				return err
+			}
+			for _, q := range []string{"UPDATE events SET status = 'draft' WHERE id = ?",
+				"UPDATE initiatives SET status = 'published', hidden = FALSE WHERE id = ?",
+				"UPDATE initiatives SET status = 'published', hidden = TRUE WHERE id = ?"} {
+				id := draft
+				if strings.Contains(q, "FALSE") {
+					id = initiative
+				} else if strings.Contains(q, "TRUE") {
+					id = hidden
+				}
+				if _, err := tx.Exec(ctx, q, id); err != nil {
+					return err
+				}
+			}
+			for _, l := range []struct {
+				kind string
+				id   int64
+			}{{"event", event}, {"event", draft}, {"initiative", initiative}, {"initiative", hidden}} {
+				if _, err := tx.Exec(ctx, "INSERT INTO plan_action_links (action_id, target_kind, target_id) VALUES (?, ?, ?)", action, l.kind, l.id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := a.Get(t, a.Client(t), "/api/v1/plan/actions")
+		var api struct {
+			Actions []actions.APIAction `json:"actions"`
+		}
+		if err := json.Unmarshal([]byte(body), &api); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("api: %d %v", resp.StatusCode, err)
+		}
+		for _, x := range api.Actions {
+			if x.ID != action {
+				continue
+			}
+			want := []actions.APILink{{Kind: "event", ID: event, Title: eventTitle}, {Kind: "initiative", ID: initiative, Title: initiativeTitle}}
+			if len(x.Links) != 2 || x.Links[0] != want[0] || x.Links[1] != want[1] {
+				t.Errorf("links: %+v, want %+v", x.Links, want)
+			}
+			return
+		}
+		t.Errorf("action %d not in the API", action)
 	})
 }
