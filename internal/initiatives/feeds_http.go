@@ -105,7 +105,7 @@ func (h *handlers) feed(w http.ResponseWriter, r *http.Request) {
 		title = h.rn.T(r, "initiatives.feeds.title_district", districtName(ds, f.District))
 	}
 	base := h.svc.BaseURL
-	doc, err := marshalFeed(buildFeed(feedParams{Lang: web.Lang(r), Title: title, Subtitle: h.rn.T(r, "initiatives.feeds.subtitle"),
+	doc, err := web.MarshalAtom(buildFeed(feedParams{Lang: web.Lang(r), Title: title, Subtitle: h.rn.T(r, "initiatives.feeds.subtitle"),
 		Author: h.rn.T(r, "site.name"), BaseURL: base, Self: base + "/initiatives/feed.atom" + f.query(),
 		Alternate: base + "/initiatives" + f.query(), Themes: themes, Now: db.Now()}, res.Items))
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"climatevolunteers/internal/web"
 )
 
 func TestFeedEscapesAndHoldsTheRequiredElements(t *testing.T) {
@@ -15,7 +17,7 @@ func TestFeedEscapesAndHoldsTheRequiredElements(t *testing.T) {
 	p := feedParams{Lang: "fr", Title: "Initiatives", Author: "Volontaires", BaseURL: "https://volontaires.example",
 		Self: "https://volontaires.example/initiatives/feed.atom?theme=waste", Alternate: "https://volontaires.example/initiatives?theme=waste",
 		Themes: map[string]string{"waste": "Déchets"}, Now: at.Add(48 * time.Hour)}
-	out, err := marshalFeed(buildFeed(p, items))
+	out, err := web.MarshalAtom(buildFeed(p, items))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +67,7 @@ func TestFeedEscapesAndHoldsTheRequiredElements(t *testing.T) {
 	}
 
 	// Without entries the feed is still valid, dated now.
-	empty, _ := marshalFeed(buildFeed(p, nil))
+	empty, _ := web.MarshalAtom(buildFeed(p, nil))
 	if !strings.Contains(string(empty), "<updated>2026-03-03T09:30:00Z</updated>") || strings.Contains(string(empty), "<entry>") {
 		t.Errorf("empty feed:\n%s", empty)
 	}
