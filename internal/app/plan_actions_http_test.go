@@ -256,6 +256,10 @@ func TestPlanActionsColons(t *testing.T) {
 		if _, body := a.PostForm(t, staff, "/plan/manage/import", "csv="+url.QueryEscape(bad)); !regexp.MustCompile(`Line \d+: .* — “`).MatchString(body) {
 			t.Errorf("English import problem:\n%s", body)
 		}
+		if _, body := a.Get(t, staff, "/plan/manage/actions/"+id); !strings.Contains(body, "Indicator: <a") ||
+			!strings.Contains(body, `<span class="visually-hidden">: Part modale du vélo</span>`) {
+			t.Errorf("English staff page:\n%s", body)
+		}
 	})
 }
 
