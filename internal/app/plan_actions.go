@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"climatevolunteers/internal/auth"
 	"climatevolunteers/internal/events"
@@ -49,60 +48,16 @@ func planLinkTitles(d *planDeps) func(ctx context.Context, kind string, id int64
 }
 
 // planLinkTitlesOf names several linked events or initiatives in one read
-// each, for the API and the JSON export. Events through their exported
-// columns and scanner; initiatives' store has no bulk read, so their public
-// rule (a public status, not hidden) is read from the table here.
+// each, for the API and the JSON export; drafts and hidden ones are absent.
 func planLinkTitlesOf(d *planDeps) func(ctx context.Context, kind string, ids []int64) (map[int64]string, error) {
 	return func(ctx context.Context, kind string, ids []int64) (map[int64]string, error) {
-		out := map[int64]string{}
-		var query string
 		switch {
 		case kind == "event" && d.events != nil:
-			query = "SELECT " + events.Columns + " FROM events e WHERE e.id IN (%s)"
+			return d.events.Store().PublicTitles(ctx, ids)
 		case kind == "initiative" && d.initiatives != nil:
-			query = "SELECT id, title, status, hidden FROM initiatives WHERE id IN (%s)"
-		default:
-			return out, nil
+			return d.initiatives.Store().PublicTitles(ctx, ids)
 		}
-		for start := 0; start < len(ids); start += 500 {
-			part := ids[start:min(start+500, len(ids))]
-			args := make([]any, len(part))
-			for i, id := range part {
-				args[i] = id
-			}
-			rows, err := d.db.Query(ctx, strings.Replace(query, "%s", "?"+strings.Repeat(", ?", len(part)-1), 1), args...)
-			if err != nil {
-				return nil, err
-			}
-			for rows.Next() {
-				if kind == "event" {
-					e, err := events.ScanEvent(rows)
-					if err != nil {
-						rows.Close()
-						return nil, err
-					}
-					if e.Status != events.Draft {
-						out[e.ID] = e.Title
-					}
-					continue
-				}
-				var id int64
-				var title, status string
-				var hidden bool
-				if err := rows.Scan(&id, &title, &status, &hidden); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				if initiatives.Status(status).Public() && !hidden {
-					out[id] = title
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
+		return map[int64]string{}, nil
 	}
 }
 
