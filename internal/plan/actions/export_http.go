@@ -87,15 +87,6 @@ type APILink struct {
 	Title string `json:"title"`
 }
 
-// paris is the zone of the API's times; UTC if the system lacks the zone data.
-var paris = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
 func parisTime(t time.Time) string { return t.In(paris).Truncate(time.Second).Format(time.RFC3339) }
 
 func optional(s string) *string {
@@ -140,13 +131,13 @@ func (s *Service) apiActions(ctx context.Context, q querier, f Filter) ([]APIAct
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now, today := s.now(), s.today()
 	out := make([]APIAction, 0, len(list))
 	for _, a := range list {
 		x := APIAction{ID: a.ID, Identifier: a.Identifier, Title: a.Title, Description: a.Description,
 			Theme: APITheme{Slug: a.ThemeSlug, Name: a.ThemeName}, Weight: a.Weight, Status: a.Status, Phase: a.Phase,
 			StartsOn: optional(a.StartsOn), EndsOn: optional(a.EndsOn), ProgressMode: a.ProgressMode, Progress: a.Progress,
-			Late: a.Late(now.Format(dateLayout)), Stale: a.Stale(now), UpdatedAt: parisTime(a.UpdatedAt),
+			Late: a.Late(today), Stale: a.Stale(now), UpdatedAt: parisTime(a.UpdatedAt),
 			Departments: append([]string{}, a.Departments...), Partners: append([]string{}, a.Partners...),
 			Milestones: []APIMilestone{}, Tasks: []APITask{}, Links: []APILink{},
 			URL: "/plan/actions/" + strconv.FormatInt(a.ID, 10)}

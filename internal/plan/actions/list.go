@@ -65,14 +65,13 @@ func (s *Service) list(ctx context.Context, q querier, f Filter) ([]Action, int,
 		args = append(args, f.Department)
 	}
 	open := "a.status NOT IN ('done', 'cancelled', 'merged')"
-	now := s.now().UTC()
 	switch f.Flag {
 	case FlagLate:
 		where = append(where, "(a.status = 'late' OR ("+open+" AND a.ends_on < ?))")
-		args = append(args, now.Format(dateLayout))
+		args = append(args, s.today())
 	case FlagStale:
 		where = append(where, "("+open+" AND a.updated_at < ?)")
-		args = append(args, now.Add(-StaleAfter))
+		args = append(args, s.now().UTC().Add(-StaleAfter))
 	}
 	cond := ""
 	if len(where) > 0 {

@@ -171,7 +171,7 @@ func (h *handlers) renderManage(w http.ResponseWriter, r *http.Request, status i
 		h.fail(w, r, err)
 		return
 	}
-	md := manageData{Detail: d, Statuses: Statuses, LinkKinds: LinkKinds, Conflict: conflict, Today: h.svc.now().Format(dateLayout)}
+	md := manageData{Detail: d, Statuses: Statuses, LinkKinds: LinkKinds, Conflict: conflict, Today: h.svc.today()}
 	if md.Actions, _, err = h.svc.List(r.Context(), Filter{}); err != nil {
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return

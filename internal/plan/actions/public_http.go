@@ -56,7 +56,7 @@ func (h *handlers) listData(r *http.Request, path string) (listData, *web.Form, 
 		return listData{}, f, err
 	}
 	d := listData{Items: items, Total: total, Statuses: Statuses, Now: h.svc.now(),
-		Today:    h.svc.now().Format(dateLayout),
+		Today:    h.svc.today(),
 		Filtered: flt.ThemeID != 0 || flt.Status != "" || flt.Department != "" || flt.Q != "" || flt.Flag != ""}
 	if d.Themes, err = h.svc.Themes(r.Context()); err != nil {
 		return d, f, err
@@ -101,7 +101,7 @@ func (h *handlers) showPage(w http.ResponseWriter, r *http.Request) {
 		h.rn.LogError(r, err) // the page stands without the count
 	}
 	h.rn.Render(w, r, http.StatusOK, h.views["show"], web.Page{Title: d.Label(), Data: showData{Detail: d,
-		Today: h.svc.now().Format(dateLayout), Now: h.svc.now(), Questions: n, Staff: isStaff(r)}})
+		Today: h.svc.today(), Now: h.svc.now(), Questions: n, Staff: isStaff(r)}})
 }
 
 // isStaff only decides whether to show a link to the staff page; the staff

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Paris even without the system's zone database
 
 	"climatevolunteers/internal/audit"
 	"climatevolunteers/internal/db"
@@ -40,6 +41,20 @@ func NewService(d Deps) *Service {
 }
 
 func (s *Service) now() time.Time { return s.deps.Now() }
+
+// paris is the city's zone: the API's times and the day of "today".
+var paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err) // cannot happen: time/tzdata is embedded
+	}
+	return loc
+}()
+
+// today is the date in Paris, the day against which end dates are late: the
+// list's filter, the pages and the exports agree with the dashboard on it,
+// even between midnight in Paris and midnight UTC.
+func (s *Service) today() string { return s.now().In(paris).Format(dateLayout) }
 
 // Themes lists the themes in tree order.
 func (s *Service) Themes(ctx context.Context) ([]Theme, error) { return listThemes(ctx, s.deps.DB) }

@@ -318,3 +318,31 @@ func TestThemes(t *testing.T) {
 		}
 	})
 }
+
+// TestLateByParisDate checks that "late" turns at midnight in Paris, not at
+// midnight UTC, in the list's filter as on the dashboard: at 00:30 in Paris
+// (22:30 UTC the day before) an action that ended "yesterday" in Paris is late.
+func TestLateByParisDate(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 6, 10, 22, 30, 0, 0, time.UTC) // 11 June, 00:30 in Paris
+		s := NewService(Deps{DB: d, Now: func() time.Time { return now }})
+		theme := newTheme(t, s, "energie")
+		ended := form("ENE-01", theme)
+		ended.StartsOn, ended.EndsOn = "2026-01-01", "2026-06-10"
+		mustCreate(t, s, ended)
+		running := form("ENE-02", theme)
+		running.StartsOn, running.EndsOn = "2026-01-01", "2026-06-11"
+		mustCreate(t, s, running)
+		list, total, err := s.List(ctx, Filter{Flag: FlagLate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 1 || len(list) != 1 || list[0].Identifier != "ENE-01" {
+			t.Fatalf("late at 00:30 in Paris: %d %+v", total, list)
+		}
+		if s.today() != "2026-06-11" {
+			t.Errorf("today: %s", s.today())
+		}
+	})
+}
