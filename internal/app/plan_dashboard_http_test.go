@@ -91,7 +91,7 @@ func TestPlanHistoryTimeline(t *testing.T) {
 		if res.StatusCode != 200 || !strings.Contains(body, "au-delà de la fin") || !strings.Contains(body, `href="/plan/history"`) {
 			t.Errorf("a page past the end: %d", res.StatusCode)
 		}
-		for _, bad := range []string{"kind=theme", "id=7", "kind=action&id=x", "since=20-11-2026"} {
+		for _, bad := range []string{"kind=person", "id=7", "kind=action&id=x", "since=20-11-2026"} {
 			if res, _ := a.Get(t, c, "/plan/history?"+bad); res.StatusCode != 400 {
 				t.Errorf("%s: status %d, want 400", bad, res.StatusCode)
 			}

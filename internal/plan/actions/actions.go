@@ -56,6 +56,7 @@ type Theme struct {
 	Name        string
 	Description string
 	Position    int
+	Version     int // raised by every rename or move to another parent
 	Depth       int // 0 for a top-level theme, set by the tree readers
 }
 

@@ -295,7 +295,7 @@ func TestThemes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SaveTheme(ctx, staff, top, ThemeForm{Name: "Mobilité", Parent: strconv.FormatInt(sub, 10)}); len(errorsOf(err)) != 1 {
+		if _, err := s.SaveTheme(ctx, staff, top, ThemeForm{Name: "Mobilité", Parent: strconv.FormatInt(sub, 10), Version: "1"}); len(errorsOf(err)) != 1 {
 			t.Errorf("theme under its own child: %v", err)
 		}
 		if _, err := s.SaveTheme(ctx, staff, 0, ThemeForm{Name: "Autre", Slug: "mobilite"}); len(errorsOf(err)) != 1 {

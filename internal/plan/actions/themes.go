@@ -10,11 +10,13 @@ import (
 
 	"climatevolunteers/internal/audit"
 	"climatevolunteers/internal/db"
+	"climatevolunteers/internal/plan/history"
 )
 
-// ThemeForm is a theme as typed by staff.
+// ThemeForm is a theme as typed by staff; Version is the one the edit form
+// was read at (empty for a new theme).
 type ThemeForm struct {
-	Name, Slug, Description, Parent string
+	Name, Slug, Description, Parent, Version string
 }
 
 // ErrThemeInUse refuses to delete a theme that still has actions or sub-themes.
@@ -23,16 +25,21 @@ var ErrThemeInUse = errors.New("actions: theme in use")
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // SaveTheme creates (id 0) or renames and moves a theme. A new theme goes
-// last among its siblings.
+// last among its siblings. An edit made from an older version than the
+// stored one is ErrConflict; every change goes to the plan's history.
 func (s *Service) SaveTheme(ctx context.Context, actor Actor, id int64, f ThemeForm) (int64, error) {
 	err := s.deps.DB.Tx(ctx, func(tx *db.Tx) error {
 		t := Theme{ID: id, Name: strings.TrimSpace(f.Name), Slug: strings.TrimSpace(f.Slug), Description: oneNewline(f.Description)}
+		var old Theme
 		if id != 0 {
-			old, err := getTheme(ctx, tx, id)
-			if err != nil {
+			var err error
+			if old, err = getTheme(ctx, tx, id); err != nil {
 				return err
 			}
-			t.Position = old.Position
+			if v, err := strconv.Atoi(strings.TrimSpace(f.Version)); err != nil || v != old.Version {
+				return ErrConflict
+			}
+			t.Position, t.Version = old.Position, old.Version
 			if t.Slug == "" {
 				t.Slug = old.Slug
 			}
@@ -66,12 +73,12 @@ func (s *Service) SaveTheme(ctx context.Context, actor Actor, id int64, f ThemeF
 				bad("slug", "slug_taken")
 			}
 		}
+		themes, err := listThemes(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if f.Parent != "" && f.Parent != "0" {
 			parent, err := strconv.ParseInt(f.Parent, 10, 64)
-			themes, lerr := listThemes(ctx, tx)
-			if lerr != nil {
-				return lerr
-			}
 			switch {
 			case err != nil:
 				bad("parent", "theme_unknown")
@@ -86,8 +93,9 @@ func (s *Service) SaveTheme(ctx context.Context, actor Actor, id int64, f ThemeF
 		if len(errs) > 0 {
 			return &InvalidError{Fields: errs}
 		}
-		var err error
+		origin := history.OriginEdit
 		if id == 0 {
+			origin = history.OriginCreate
 			if err = tx.QueryRow(ctx, "SELECT COALESCE(MAX(position), 0) + 1 FROM plan_themes").Scan(&t.Position); err != nil {
 				return err
 			}
@@ -98,10 +106,46 @@ func (s *Service) SaveTheme(ctx context.Context, actor Actor, id int64, f ThemeF
 		if err != nil {
 			return err
 		}
+		changes := diffTheme(themes, old, t)
+		if _, err := history.Record(ctx, tx, history.Set{Kind: history.KindTheme, SubjectID: id, SubjectLabel: t.Name,
+			ActorID: actor.UserID, ActorName: actor.Name, Origin: origin, Changes: changes}); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, Action: audit.ActionPlanThemeSaved,
 			TargetType: "plan_theme", TargetID: strconv.FormatInt(id, 10), Detail: t.Slug})
 	})
 	return id, err
+}
+
+// diffTheme lists what a save changed, in the history's vocabulary; the
+// parent is named as it was called then. A new theme (old.ID 0) shows every
+// field it was given.
+func diffTheme(themes []Theme, old, now Theme) []history.Change {
+	name := func(id int64) string {
+		for _, t := range themes {
+			if t.ID == id {
+				return t.Name
+			}
+		}
+		return ""
+	}
+	var out []history.Change
+	for _, c := range []history.Change{
+		{Field: "name", Old: old.Name, New: now.Name},
+		{Field: "slug", Old: old.Slug, New: now.Slug},
+		{Field: "description", Old: old.Description, New: now.Description},
+		{Field: "parent_theme", Old: name(old.ParentID), New: name(now.ParentID)},
+	} {
+		if c.Old != c.New {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Theme reads one theme.
+func (s *Service) Theme(ctx context.Context, id int64) (Theme, error) {
+	return getTheme(ctx, s.deps.DB, id)
 }
 
 // MoveTheme swaps a theme with its previous (up) or next sibling.
@@ -163,6 +207,11 @@ func (s *Service) DeleteTheme(ctx context.Context, actor Actor, id int64) error 
 			return ErrThemeInUse
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM plan_themes WHERE id = ?", id); err != nil {
+			return err
+		}
+		if _, err := history.Record(ctx, tx, history.Set{Kind: history.KindTheme, SubjectID: id, SubjectLabel: t.Name,
+			ActorID: actor.UserID, ActorName: actor.Name, Origin: history.OriginEdit,
+			Changes: []history.Change{{Field: "deleted", Old: t.Name}}}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, Action: audit.ActionPlanThemeSaved,

@@ -46,8 +46,21 @@ func (h *handlers) saveTheme(w http.ResponseWriter, r *http.Request) {
 		h.rn.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
-	_, err = h.svc.SaveTheme(r.Context(), actorOf(r), id,
-		ThemeForm{Name: f.Get("name"), Slug: f.Get("slug"), Description: f.Values.Get("description"), Parent: f.Get("parent")})
+	_, err = h.svc.SaveTheme(r.Context(), actorOf(r), id, ThemeForm{Name: f.Get("name"), Slug: f.Get("slug"),
+		Description: f.Values.Get("description"), Parent: f.Get("parent"), Version: f.Get("version")})
+	if errors.Is(err, ErrConflict) {
+		// The typed values come back with the current version: saving again
+		// overwrites knowingly, after a look at the table above.
+		current, gerr := h.svc.Theme(r.Context(), id)
+		if gerr != nil {
+			h.fail(w, r, gerr)
+			return
+		}
+		f.Values.Set("version", strconv.Itoa(current.Version))
+		f.AddError("version", "plan.actions.error.theme_conflict")
+		h.renderThemes(w, r, http.StatusConflict, f, themesData{EditID: id})
+		return
+	}
 	if errs := errorsOf(err); errs != nil {
 		addErrors(f, errs)
 		h.renderThemes(w, r, http.StatusUnprocessableEntity, f, themesData{EditID: id})

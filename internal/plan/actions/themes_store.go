@@ -11,7 +11,7 @@ import (
 // listThemes reads every theme in tree order (a parent before its children,
 // siblings by position), with their depth.
 func listThemes(ctx context.Context, q querier) ([]Theme, error) {
-	rows, err := q.Query(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, description, position
+	rows, err := q.Query(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, description, position, version
 		FROM plan_themes ORDER BY position, name`)
 	if err != nil {
 		return nil, err
@@ -20,7 +20,7 @@ func listThemes(ctx context.Context, q querier) ([]Theme, error) {
 	var all []Theme
 	for rows.Next() {
 		var t Theme
-		if err := rows.Scan(&t.ID, &t.ParentID, &t.Slug, &t.Name, &t.Description, &t.Position); err != nil {
+		if err := rows.Scan(&t.ID, &t.ParentID, &t.Slug, &t.Name, &t.Description, &t.Position, &t.Version); err != nil {
 			return nil, err
 		}
 		all = append(all, t)
@@ -65,8 +65,8 @@ func Descendants(themes []Theme, id int64) []int64 {
 
 func getTheme(ctx context.Context, q querier, id int64) (Theme, error) {
 	var t Theme
-	err := q.QueryRow(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, description, position
-		FROM plan_themes WHERE id = ?`, id).Scan(&t.ID, &t.ParentID, &t.Slug, &t.Name, &t.Description, &t.Position)
+	err := q.QueryRow(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, description, position, version
+		FROM plan_themes WHERE id = ?`, id).Scan(&t.ID, &t.ParentID, &t.Slug, &t.Name, &t.Description, &t.Position, &t.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, ErrNotFound
 	}
@@ -86,13 +86,21 @@ func insertTheme(ctx context.Context, tx *db.Tx, t Theme) (int64, error) {
 	return id, err
 }
 
+// updateTheme writes an edit made from t.Version; ErrConflict when someone
+// saved the theme since.
 func updateTheme(ctx context.Context, tx *db.Tx, t Theme) error {
-	_, err := tx.Exec(ctx, `UPDATE plan_themes SET parent_id = ?, slug = ?, name = ?, description = ?, position = ?
-		WHERE id = ?`, nullID(t.ParentID), t.Slug, t.Name, t.Description, t.Position, t.ID)
+	res, err := tx.Exec(ctx, `UPDATE plan_themes SET parent_id = ?, slug = ?, name = ?, description = ?, position = ?,
+		version = version + 1 WHERE id = ? AND version = ?`, nullID(t.ParentID), t.Slug, t.Name, t.Description, t.Position, t.ID, t.Version)
 	if isUniqueViolation(err) {
 		return errSlugTaken
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrConflict
+	}
+	return nil
 }
 
 // themeInUse counts the actions and sub-themes that keep a theme from being deleted.

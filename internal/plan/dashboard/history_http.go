@@ -43,7 +43,7 @@ func readHistoryFilter(form *web.Form, loc *time.Location) (history.Filter, int)
 	var f history.Filter
 	switch k := form.Get("kind"); k {
 	case "":
-	case string(history.KindAction), string(history.KindIndicator):
+	case string(history.KindAction), string(history.KindIndicator), string(history.KindTheme):
 		f.Kind = history.Kind(k)
 	default:
 		form.AddError("kind", "form.error.choice")

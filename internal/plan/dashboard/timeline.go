@@ -45,7 +45,7 @@ var knownFields = map[string]bool{
 	"progress": true, "departments": true, "partners": true, "milestone": true, "milestone_reached": true,
 	"task": true, "task_done": true, "link": true, "created": true, "slug": true, "name": true, "unit": true,
 	"direction": true, "baseline_year": true, "baseline_value": true, "source": true,
-	"goal": true, "value": true, "value_source": true,
+	"goal": true, "value": true, "value_source": true, "parent_theme": true, "deleted": true,
 }
 
 // numericFields hold numbers written with '.', shown with the language's mark.
@@ -72,6 +72,9 @@ func SubjectPath(kind history.Kind, id int64) string {
 func NewEntry(s history.Set, w Words) Entry {
 	e := Entry{ID: s.ID, At: s.At, Who: ActorLabel(s, w), Label: s.SubjectLabel,
 		Href: SubjectPath(s.Kind, s.SubjectID), How: w.T("plan.history.origin." + originCode(s.Origin))}
+	if s.Kind == history.KindTheme {
+		e.Label = w.T("plan.history.theme_label", s.SubjectLabel) // a theme has no page: say what it is
+	}
 	for _, c := range s.Changes {
 		e.Changes = append(e.Changes, describe(c, w))
 	}
