@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"climatevolunteers/internal/auth"
+	"climatevolunteers/internal/db"
 	"climatevolunteers/internal/events"
 	"climatevolunteers/internal/plan/committees"
 	"climatevolunteers/internal/volunteers"
@@ -41,11 +42,11 @@ func (p committeePeople) Names(ctx context.Context, ids []int64) (map[int64]stri
 // events).
 type committeeMeetings struct{ events *events.Service }
 
-func (m committeeMeetings) Schedule(ctx context.Context, a committees.Actor, committee string, in committees.MeetingInput) (int64, []committees.FieldError, error) {
+func (m committeeMeetings) Schedule(ctx context.Context, tx *db.Tx, a committees.Actor, committee string, in committees.MeetingInput) (int64, []committees.FieldError, error) {
 	actor := events.Actor{UserID: a.UserID, Role: a.Role}
-	id, errs, err := m.events.Create(ctx, actor, events.Input{Title: in.Title, Summary: committee, Theme: "awareness",
+	id, errs, err := m.events.CreateTx(ctx, tx, actor, events.Input{Title: in.Title, Summary: committee, Theme: "awareness",
 		OwnerKind: events.OwnerCity, DistrictCode: in.District, Address: in.Address, OnlineURL: in.OnlineURL,
-		StartsAt: in.StartsAt, EndsAt: in.EndsAt})
+		StartsAt: in.StartsAt, EndsAt: in.EndsAt}, true)
 	if err != nil || len(errs) > 0 {
 		out := make([]committees.FieldError, len(errs))
 		for i, e := range errs {
@@ -53,5 +54,5 @@ func (m committeeMeetings) Schedule(ctx context.Context, a committees.Actor, com
 		}
 		return 0, out, err
 	}
-	return id, nil, m.events.Publish(ctx, actor, id)
+	return id, nil, nil
 }

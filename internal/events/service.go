@@ -94,24 +94,54 @@ func (s *Service) check(ctx context.Context, in Input) (valid, map[string]Point,
 // an initiative's organisers create its events, partners and City staff
 // theirs.
 func (s *Service) Create(ctx context.Context, a Actor, in Input) (int64, []FieldError, error) {
-	v, idx, errs, err := s.check(ctx, in)
+	v, at, errs, err := s.prepare(ctx, a, in)
 	if err != nil || len(errs) > 0 {
 		return 0, errs, err
 	}
-	ok, err := s.mayCreate(ctx, a, v)
-	if err != nil {
-		return 0, nil, err
-	}
-	if !ok {
-		field := map[string]string{OwnerInitiative: "initiative", OwnerPartner: "owner", OwnerCity: "owner"}[v.OwnerKind]
-		return 0, []FieldError{{field, "events.error.owner_rights"}}, nil
-	}
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		id, err = insertEvent(ctx, tx, v, idx[v.DistrictCode], a.UserID, db.Now())
+		id, err = insertEvent(ctx, tx, v, at, a.UserID, db.Now())
 		return err
 	})
 	return id, nil, err
+}
+
+// CreateTx is Create within the caller's transaction, the event published
+// at once when publish is set: another feature's record (a committee's
+// meeting) and its event are then written together or not at all. Nothing
+// is written when the input or the rights are refused.
+func (s *Service) CreateTx(ctx context.Context, tx *db.Tx, a Actor, in Input, publish bool) (int64, []FieldError, error) {
+	v, at, errs, err := s.prepare(ctx, a, in)
+	if err != nil || len(errs) > 0 {
+		return 0, errs, err
+	}
+	now := db.Now()
+	id, err := insertEvent(ctx, tx, v, at, a.UserID, now)
+	if err != nil || !publish {
+		return id, nil, err
+	}
+	if ok, err := setEventStatus(ctx, tx, id, Draft, Published, now); err != nil || !ok {
+		return 0, nil, orTransition(err)
+	}
+	return id, nil, nil
+}
+
+// prepare validates a new event and its author's right to create it,
+// returning the district's centre for the event's point.
+func (s *Service) prepare(ctx context.Context, a Actor, in Input) (valid, Point, []FieldError, error) {
+	v, idx, errs, err := s.check(ctx, in)
+	if err != nil || len(errs) > 0 {
+		return valid{}, Point{}, errs, err
+	}
+	ok, err := s.mayCreate(ctx, a, v)
+	if err != nil {
+		return valid{}, Point{}, nil, err
+	}
+	if !ok {
+		field := map[string]string{OwnerInitiative: "initiative", OwnerPartner: "owner", OwnerCity: "owner"}[v.OwnerKind]
+		return valid{}, Point{}, []FieldError{{field, "events.error.owner_rights"}}, nil
+	}
+	return v, idx[v.DistrictCode], nil, nil
 }
 
 // Update saves an organiser's edit made from in.Version. A capacity below

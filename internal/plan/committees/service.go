@@ -2,6 +2,7 @@ package committees
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -18,10 +19,11 @@ type People interface {
 	Names(ctx context.Context, userIDs []int64) (map[int64]string, error)
 }
 
-// Meetings creates a meeting's event: a published City event, whose id the
-// committee page links. Its field errors use MeetingInput's field names.
+// Meetings creates a meeting's event in the meeting's transaction: a
+// published City event, whose id the committee page links. Its field
+// errors use MeetingInput's field names; with errors, nothing is written.
 type Meetings interface {
-	Schedule(ctx context.Context, a Actor, committee string, in MeetingInput) (eventID int64, errs []FieldError, err error)
+	Schedule(ctx context.Context, tx *db.Tx, a Actor, committee string, in MeetingInput) (eventID int64, errs []FieldError, err error)
 }
 
 // Districts lists the city's districts for the meeting form.
@@ -217,10 +219,9 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, committeeID, member
 	})
 }
 
-// ScheduleMeeting creates the meeting's City event, then the meeting. The
-// event is committed first (the events feature owns its transaction); a
-// failure after it leaves an event without its meeting, which staff see
-// in the events list.
+// ScheduleMeeting creates the meeting and its City event in one
+// transaction: there is never an event without its meeting, nor a meeting
+// without its event.
 func (s *Service) ScheduleMeeting(ctx context.Context, a Actor, committeeID int64, in MeetingInput) (int64, []FieldError, error) {
 	if !isStaff(a) {
 		return 0, nil, ErrForbidden
@@ -233,20 +234,32 @@ func (s *Service) ScheduleMeeting(ctx context.Context, a Actor, committeeID int6
 	if err != nil {
 		return 0, nil, err
 	}
-	eventID, errs, err := s.Events.Schedule(ctx, a, c.Name, v.MeetingInput)
-	if err != nil || len(errs) > 0 {
-		return 0, errs, err
-	}
 	var id int64
 	err = s.staffTx(ctx, a, committeeID, func(tx *db.Tx) error {
-		var err error
+		eventID, refused, err := s.Events.Schedule(ctx, tx, a, c.Name, v.MeetingInput)
+		if err != nil {
+			return err
+		}
+		if len(refused) > 0 {
+			errs = refused
+			return errEventRefused // roll back whatever the events side wrote
+		}
 		if id, err = insertMeeting(ctx, tx, committeeID, eventID, v, db.Now()); err != nil {
 			return err
 		}
 		return record(ctx, tx, a, committeeID, "meeting scheduled")
 	})
-	return id, nil, err
+	if errors.Is(err, errEventRefused) {
+		return 0, errs, nil
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	return id, nil, nil
 }
+
+// errEventRefused ends a meeting's transaction when its event is refused.
+var errEventRefused = errors.New("committees: the meeting's event was refused")
 
 // SaveMinutes saves a meeting's minutes as a draft, which only staff read;
 // publishing makes the text public (a later draft leaves the published

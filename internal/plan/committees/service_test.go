@@ -33,23 +33,21 @@ func (p people) Names(ctx context.Context, ids []int64) (map[int64]string, error
 	return out, nil
 }
 
-// meetings stands for the events feature: it writes a bare event row and
-// counts the calls.
+// meetings stands for the events feature: it writes a bare event row in the
+// meeting's transaction and counts the calls.
 type meetings struct {
 	d     *db.DB
 	calls *int
 }
 
-func (m meetings) Schedule(ctx context.Context, a committees.Actor, committee string, in committees.MeetingInput) (int64, []committees.FieldError, error) {
+func (m meetings) Schedule(ctx context.Context, tx *db.Tx, a committees.Actor, committee string, in committees.MeetingInput) (int64, []committees.FieldError, error) {
 	*m.calls++
 	starts, _ := committees.ParseLocal(in.StartsAt)
 	ends, _ := committees.ParseLocal(in.EndsAt)
 	var id int64
-	err := m.d.Tx(ctx, func(tx *db.Tx) error {
-		now := db.Now()
-		return tx.QueryRow(ctx, `INSERT INTO events (title, summary, theme, owner_kind, starts_at, ends_at, status, created_at, updated_at)
-			VALUES (?, ?, 'awareness', 'city', ?, ?, 'published', ?, ?) RETURNING id`, in.Title, committee, starts, ends, now, now).Scan(&id)
-	})
+	now := db.Now()
+	err := tx.QueryRow(ctx, `INSERT INTO events (title, summary, theme, owner_kind, starts_at, ends_at, status, created_at, updated_at)
+		VALUES (?, ?, 'awareness', 'city', ?, ?, 'published', ?, ?) RETURNING id`, in.Title, committee, starts, ends, now, now).Scan(&id)
 	return id, nil, err
 }
 
@@ -429,6 +427,50 @@ func TestMinutesDraftAfterPublishingAndVersion(t *testing.T) {
 		}
 		if ms, _ := f.svc.Meetings(ctx, id); ms[0].Minutes != "Compte rendu corrigé." {
 			t.Errorf("republished: %+v", ms[0])
+		}
+	})
+}
+
+// brokenMeetings writes the meeting's event, then fails (err) or refuses
+// (errs): either way the event must not outlive the refused meeting.
+type brokenMeetings struct{ refuse bool }
+
+func (b brokenMeetings) Schedule(ctx context.Context, tx *db.Tx, a committees.Actor, committee string, in committees.MeetingInput) (int64, []committees.FieldError, error) {
+	now := db.Now()
+	var id int64
+	if err := tx.QueryRow(ctx, `INSERT INTO events (title, summary, theme, owner_kind, starts_at, ends_at, status, created_at, updated_at)
+		VALUES (?, ?, 'awareness', 'city', ?, ?, 'published', ?, ?) RETURNING id`, in.Title, committee, now, now, now, now).Scan(&id); err != nil {
+		return 0, nil, err
+	}
+	if b.refuse {
+		return 0, []committees.FieldError{{Field: "district", Key: "events.error.district"}}, nil
+	}
+	return 0, nil, errors.New("the events side failed after writing")
+}
+
+// A meeting and its event are written together or not at all.
+func TestMeetingAndEventTogether(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := t.Context()
+		id := f.committee(t, "Comité énergie")
+		in := committees.MeetingInput{Title: "Séance de mars", StartsAt: "2027-03-11T18:30", EndsAt: "2027-03-11T20:30",
+			District: "4", Address: "Hôtel de Ville"}
+		for _, refuse := range []bool{false, true} {
+			svc := committees.NewService(committees.Deps{DB: d, People: people{d}, Events: brokenMeetings{refuse}, Districts: noDistricts{}})
+			_, errs, err := svc.ScheduleMeeting(ctx, f.staff, id, in)
+			if refuse && (err != nil || !hasError(errs, "district", "events.error.district")) {
+				t.Errorf("refused event: %v %v", errs, err)
+			}
+			if !refuse && err == nil {
+				t.Error("a failing event side gave no error")
+			}
+			var events, meetings int
+			d.QueryRow(ctx, "SELECT COUNT(*) FROM events").Scan(&events)
+			d.QueryRow(ctx, "SELECT COUNT(*) FROM plan_committee_meetings").Scan(&meetings)
+			if events != 0 || meetings != 0 {
+				t.Errorf("refuse=%v: %d events and %d meetings left", refuse, events, meetings)
+			}
 		}
 	})
 }
