@@ -177,5 +177,15 @@ func seedPlan(ctx context.Context, tx *db.Tx, now time.Time, withPeople bool) er
 	if err := questions.SeedDemo(ctx, tx, now); err != nil {
 		return err
 	}
-	return committees.SeedDemo(ctx, tx, now)
+	return committees.SeedDemo(ctx, tx, now, meetingEvent(now))
+}
+
+// meetingEvent makes a demo committee meeting a City event people can
+// register for, as the committees' pages do for a meeting staff schedule.
+func meetingEvent(now time.Time) committees.DemoEvent {
+	return func(ctx context.Context, tx *db.Tx, m committees.DemoMeeting) (int64, error) {
+		return events.SeedCityEventTx(ctx, tx, events.DemoCityEvent{Title: m.Committee + " — " + m.Title, Summary: m.Committee,
+			Description: "Séance publique. Ordre du jour : l’avancement des actions du Plan Climat, le suivi des décisions du comité et les questions des habitants.",
+			District: m.District, Address: m.Place, StartsAt: m.StartsAt, EndsAt: m.EndsAt, Capacity: 80}, now)
+	}
 }

@@ -242,3 +242,24 @@ func TestDemoEvents(t *testing.T) {
 		}
 	})
 }
+
+// Every demo committee meeting is a published City event at its own time,
+// in the 4th district, so that people can register for the next one.
+func TestDemoCommitteeMeetings(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if out, err := Load(ctx, d, Options{Volunteers: 50}); err != nil || out != Loaded {
+			t.Fatalf("load: %v err=%v", out, err)
+		}
+		var meetings, linked, upcoming int
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM plan_committee_meetings").Scan(&meetings)
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM plan_committee_meetings m JOIN events e ON e.id = m.event_id
+			WHERE e.status = 'published' AND e.owner_kind = 'city' AND e.district_code = '4'
+			AND e.starts_at = m.starts_at AND e.ends_at = m.ends_at AND e.address = m.place`).Scan(&linked)
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM plan_committee_meetings m JOIN events e ON e.id = m.event_id
+			WHERE e.starts_at > ? AND e.registration_closes_at > ?`, time.Now(), time.Now()).Scan(&upcoming)
+		if meetings == 0 || linked != meetings || upcoming != meetings/2 {
+			t.Errorf("%d meetings, %d with their event, %d open for registration", meetings, linked, upcoming)
+		}
+	})
+}

@@ -450,3 +450,32 @@ func demoPeople(ctx context.Context, tx *db.Tx) ([]int64, error) {
 	}
 	return out, rows.Err()
 }
+
+// DemoCityEvent is a published City event that another feature's demo asks
+// for, such as a monitoring committee's meeting.
+type DemoCityEvent struct {
+	Title, Summary, Description string
+	District, Address           string // a district code (its centre places the event)
+	StartsAt, EndsAt            time.Time
+	Capacity                    int
+}
+
+// SeedCityEventTx writes one, open for registration from a week before now
+// until two hours before it starts.
+func SeedCityEventTx(ctx context.Context, tx *db.Tx, e DemoCityEvent, now time.Time) (int64, error) {
+	ds, err := demoDistricts(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	stamp := now.UTC().Truncate(time.Microsecond)
+	opens, closes := stamp.Add(-7*24*time.Hour), e.StartsAt.UTC().Add(-2*time.Hour)
+	ev := demoEvent{kind: demoEventKind{theme: "awareness", summary: e.Summary, body: e.Description},
+		title: e.Title, owner: OwnerCity, address: e.Address, starts: e.StartsAt.UTC(), ends: e.EndsAt.UTC(),
+		opens: &opens, closes: &closes, capacity: e.Capacity, status: Published}
+	for _, d := range ds {
+		if d.code == e.District {
+			ev.district, ev.lat, ev.lon = d.code, d.lat, d.lon
+		}
+	}
+	return ev.insert(ctx, tx, stamp)
+}

@@ -11,8 +11,8 @@ import (
 
 // Demo committees: the whole Plan's monitoring committee and a mobility
 // committee. People without an account (elected officials, City staff,
-// residents) are fictitious; volunteers are demo accounts. The meetings
-// have no event (event_id NULL): the events feature's table is its own.
+// residents) are fictitious; volunteers are demo accounts. Each meeting's
+// event is written by the events feature, through SeedDemo's DemoEvent.
 
 type demoMember struct{ name, college, role string }
 
@@ -96,9 +96,20 @@ var demoCommittees = []demoCommittee{
 	},
 }
 
+// DemoEvent writes a meeting's City event in the demo's transaction (the
+// events feature owns that table) and returns its id.
+type DemoEvent func(ctx context.Context, tx *db.Tx, m DemoMeeting) (int64, error)
+
+// DemoMeeting is what a demo meeting's event says.
+type DemoMeeting struct {
+	Committee, Title, Place, District string
+	StartsAt, EndsAt                  time.Time
+}
+
 // SeedDemo adds the demo committees (after the actions' themes and the
-// volunteers' accounts); nothing when a committee already exists.
-func SeedDemo(ctx context.Context, tx *db.Tx, now time.Time) error {
+// volunteers' accounts); nothing when a committee already exists. With
+// event nil, the meetings have no event.
+func SeedDemo(ctx context.Context, tx *db.Tx, now time.Time, event DemoEvent) error {
 	var n int
 	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM plan_committees").Scan(&n); err != nil || n > 0 {
 		return err
@@ -138,7 +149,7 @@ func SeedDemo(ctx context.Context, tx *db.Tx, now time.Time) error {
 				return err
 			}
 		}
-		if err := demoMeetings(ctx, tx, id, dc, today, now); err != nil {
+		if err := demoMeetings(ctx, tx, id, dc, today, now, event); err != nil {
 			return err
 		}
 		for _, dd := range dc.decisions {
@@ -151,7 +162,7 @@ func SeedDemo(ctx context.Context, tx *db.Tx, now time.Time) error {
 }
 
 // demoMeetings adds a past meeting with published minutes and the next one.
-func demoMeetings(ctx context.Context, tx *db.Tx, committeeID int64, dc demoCommittee, today time.Time, now time.Time) error {
+func demoMeetings(ctx context.Context, tx *db.Tx, committeeID int64, dc demoCommittee, today time.Time, now time.Time, event DemoEvent) error {
 	at := func(days int) time.Time {
 		d := today.AddDate(0, 0, days)
 		return time.Date(d.Year(), d.Month(), d.Day(), 18, 30, 0, 0, Paris).UTC()
@@ -166,9 +177,19 @@ func demoMeetings(ctx context.Context, tx *db.Tx, committeeID int64, dc demoComm
 		if m.minutes != "" {
 			published = m.starts.Add(14 * 24 * time.Hour)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO plan_committee_meetings (committee_id, title, starts_at, ends_at, place, minutes,
-			minutes_published_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, committeeID, m.title, m.starts,
-			m.starts.Add(2*time.Hour), "Hôtel de Ville, 5 rue de Lobau, Paris 4e", m.minutes, published, now); err != nil {
+		const place = "Hôtel de Ville, 5 rue de Lobau, Paris 4e"
+		ends := m.starts.Add(2 * time.Hour)
+		var eventID any
+		if event != nil {
+			id, err := event(ctx, tx, DemoMeeting{Committee: dc.name, Title: m.title, Place: place, District: "4", StartsAt: m.starts, EndsAt: ends})
+			if err != nil {
+				return err
+			}
+			eventID = id
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO plan_committee_meetings (committee_id, event_id, title, starts_at, ends_at, place, minutes,
+			minutes_published_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, committeeID, eventID, m.title, m.starts,
+			ends, place, m.minutes, published, now); err != nil {
 			return err
 		}
 	}

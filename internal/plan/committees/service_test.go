@@ -327,7 +327,7 @@ func TestSeedDemo(t *testing.T) {
 		}
 		now := in2time(t, "2026-11-28T10:00")
 		for range 2 { // the second run adds nothing
-			if err := d.Tx(ctx, func(tx *db.Tx) error { return committees.SeedDemo(ctx, tx, now) }); err != nil {
+			if err := d.Tx(ctx, func(tx *db.Tx) error { return committees.SeedDemo(ctx, tx, now, nil) }); err != nil {
 				t.Fatal(err)
 			}
 		}
