@@ -189,8 +189,13 @@ func startServerIn(t *testing.T, dataDir string, args ...string) string {
 	deadline := time.Now().Add(15 * time.Second)
 	var lastErr error
 	for {
+		// Until this server logs that it serves base, an answer there
+		// would come from some other process that took the port.
 		resp, err := client.Get(base + "/healthz")
-		if err == nil {
+		if err == nil && !strings.Contains(out.String(), base) {
+			resp.Body.Close()
+			err = errors.New("another process answers on the port")
+		} else if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return base

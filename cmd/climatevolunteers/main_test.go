@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -96,8 +97,27 @@ func TestStartFailuresAreOneClearLine(t *testing.T) {
 type server struct {
 	cmd  *exec.Cmd
 	url  string
-	logs *bytes.Buffer
+	logs *lockedBuffer
 	done chan struct{}
+}
+
+// lockedBuffer holds a server's logs, written by the command's copier while
+// the test reads them.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func freeAddr(t *testing.T) string {
@@ -109,10 +129,25 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// startServer runs the binary on a free port. The port is only known free
+// when picked: another test's server may take it while this one loads its
+// data, so a server counts as ready only once its own log says it serves
+// there, and one that could not listen is started again on another port.
 func startServer(t *testing.T, args ...string) *server {
 	t.Helper()
+	for range 3 {
+		if s, taken := tryServer(t, args...); !taken {
+			return s
+		}
+	}
+	t.Fatal("no free port after 3 tries")
+	return nil
+}
+
+func tryServer(t *testing.T, args ...string) (s *server, portTaken bool) {
+	t.Helper()
 	addr := freeAddr(t)
-	s := &server{url: "http://" + addr, logs: &bytes.Buffer{}, done: make(chan struct{})}
+	s = &server{url: "http://" + addr, logs: &lockedBuffer{}, done: make(chan struct{})}
 	s.cmd = command(append([]string{"serve", "--addr", addr}, args...)...)
 	s.cmd.Stderr = s.logs
 	if err := s.cmd.Start(); err != nil {
@@ -128,15 +163,19 @@ func startServer(t *testing.T, args ...string) *server {
 	// timeout, not a measurement (docs/performance.md has those).
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		resp, err := http.Get(s.url + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return s
+		if strings.Contains(s.logs.String(), s.url) { // the "serving" line, text or JSON
+			if resp, err := http.Get(s.url + "/readyz"); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					return s, false
+				}
 			}
 		}
 		select {
 		case <-s.done:
+			if strings.Contains(s.logs.String(), "cannot listen") {
+				return nil, true
+			}
 			t.Fatalf("server exited at start:\n%s", s.logs)
 		default:
 		}
