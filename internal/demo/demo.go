@@ -186,6 +186,6 @@ func meetingEvent(now time.Time) committees.DemoEvent {
 	return func(ctx context.Context, tx *db.Tx, m committees.DemoMeeting) (int64, error) {
 		return events.SeedCityEventTx(ctx, tx, events.DemoCityEvent{Title: m.Committee + " — " + m.Title, Summary: m.Committee,
 			Description: "Séance publique. Ordre du jour : l’avancement des actions du Plan Climat, le suivi des décisions du comité et les questions des habitants.",
-			District: m.District, Address: m.Place, StartsAt: m.StartsAt, EndsAt: m.EndsAt, Capacity: 80}, now)
+			District:    m.District, Address: m.Place, StartsAt: m.StartsAt, EndsAt: m.EndsAt, Capacity: 80}, now)
 	}
 }
