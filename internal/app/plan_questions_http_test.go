@@ -15,7 +15,8 @@ import (
 
 // A volunteer asks, another follows, a volunteer cannot answer, City staff
 // answers officially: the followers but the answerer are mailed, each in
-// their language. A moderator hides the question: 404 but to staff.
+// their language. A moderator hides the question: 404 but to staff; then
+// makes it public again.
 func TestPlanQuestionJourney(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e db.Engine) {
 		a := apptest.New(t, e, apptest.Options{Demo: true})
@@ -86,8 +87,22 @@ func TestPlanQuestionJourney(t *testing.T) {
 				t.Fatalf("hidden question for the %s: %d, want 404", who, resp.StatusCode)
 			}
 		}
-		if resp, body := a.Get(t, staff, page); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Hors sujet") {
-			t.Fatalf("hidden question for staff: %d", resp.StatusCode)
+		if resp, body := a.Get(t, staff, page); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Hors sujet") ||
+			strings.Contains(body, page+"/restore") {
+			t.Fatalf("hidden question for staff (who may not restore it): %d", resp.StatusCode)
+		}
+		// The moderator makes it public again from its page.
+		if _, body := a.Get(t, mod, page); !strings.Contains(body, `action="`+page+`/restore"`) {
+			t.Fatal("no restore form for the moderator")
+		}
+		if resp, _ := a.PostForm(t, staff, page+"/restore", ""); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("staff restores: %d, want 403", resp.StatusCode)
+		}
+		if resp, _ := a.PostForm(t, mod, page+"/restore", ""); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("restore: %d", resp.StatusCode)
+		}
+		if resp, _ := a.Get(t, a.Client(t), page); resp.StatusCode != http.StatusOK {
+			t.Fatalf("restored question for a visitor: %d", resp.StatusCode)
 		}
 	})
 }

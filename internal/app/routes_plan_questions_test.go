@@ -11,7 +11,8 @@ import (
 
 // planQuestionsRoutes are the route-by-role lines of the Climate Plan's
 // questions part: reading is public, asking and following need an account,
-// answering is for City staff (coordinators), hiding for moderators. Empty
+// answering is for City staff (coordinators), hiding and restoring for
+// moderators. Empty
 // forms get 422 from those allowed, so the walk changes nothing but follows.
 func planQuestionsRoutes(t *testing.T, a *apptest.App) []routeCase {
 	action, question, answer := qsRouteFixture(t, a)
@@ -27,6 +28,7 @@ func planQuestionsRoutes(t *testing.T, a *apptest.App) []routeCase {
 		{"GET /plan/questions/{id}/answers/{answer}/edit", q + "/answers/" + strconv.FormatInt(answer, 10) + "/edit", coordinators, 303, 200, false},
 		{"POST /plan/questions/{id}/answer", q + "/answer", coordinators, 403, 422, false},
 		{"POST /plan/questions/{id}/hide", q + "/hide", moderators, 403, 422, false},
+		{"POST /plan/questions/{id}/restore", q + "/restore", moderators, 403, 303, false},
 		{"GET /plan/manage/questions", "/plan/manage/questions", coordinators, 303, 200, false},
 	}
 }

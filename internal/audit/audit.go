@@ -61,6 +61,7 @@ const (
 	ActionPlanImported         = "plan.imported"
 	ActionPlanAnswerPosted     = "plan.answer_posted"
 	ActionPlanQuestionHidden   = "plan.question_hidden"
+	ActionPlanQuestionRestored = "plan.question_restored"
 	ActionPlanCommitteeChanged = "plan.committee_changed"
 )
 
@@ -77,7 +78,7 @@ var actions = []string{
 	ActionSolidarityEscalationClose, ActionSolidarityIntervalsSet, ActionSolidarityEpisodeEnded,
 	ActionPlanThemeSaved, ActionPlanActionCreated, ActionPlanActionUpdated, ActionPlanIndicatorSaved,
 	ActionPlanValueRecorded, ActionPlanImported, ActionPlanAnswerPosted, ActionPlanQuestionHidden,
-	ActionPlanCommitteeChanged,
+	ActionPlanQuestionRestored, ActionPlanCommitteeChanged,
 }
 
 // Actions returns the known actions.

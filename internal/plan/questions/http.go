@@ -41,6 +41,7 @@ func Register(r *web.Router, rn *web.Renderer, svc *Service, g Guards) {
 	r.Handle("GET /plan/questions/{id}/answers/{answer}/edit", g.Staff(http.HandlerFunc(h.editAnswer)))
 	r.Handle("POST /plan/questions/{id}/answer", g.Staff(http.HandlerFunc(h.answer)))
 	r.Handle("POST /plan/questions/{id}/hide", g.Moderator(http.HandlerFunc(h.hide)))
+	r.Handle("POST /plan/questions/{id}/restore", g.Moderator(http.HandlerFunc(h.restore)))
 	r.Handle("GET /plan/manage/questions", g.Staff(http.HandlerFunc(h.manage)))
 }
 

@@ -110,6 +110,19 @@ func (h *handlers) hide(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, questionPath(id))
 }
 
+func (h *handlers) restore(w http.ResponseWriter, r *http.Request) {
+	id, _, ok := h.rn.IDAndForm(w, r)
+	if !ok {
+		return
+	}
+	if err := h.svc.Restore(r.Context(), actor(r), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.rn.SetFlash(w, "success", "flash.plan.questions.restored")
+	web.Redirect(w, r, questionPath(id))
+}
+
 type answerData struct {
 	Q               Question
 	DepartmentField departmentField

@@ -267,6 +267,39 @@ func (s *Service) Hide(ctx context.Context, a Actor, questionID int64, reason st
 	})
 }
 
+// Restore makes a hidden question public again. Its followers then hear
+// of the answers first given while it was hidden, as they would have on
+// the day; not of those they were told of before, edited since or not.
+// Restoring a public question changes nothing.
+func (s *Service) Restore(ctx context.Context, a Actor, questionID int64) error {
+	if !canModerate(a) {
+		return ErrForbidden
+	}
+	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		q, err := getQuestion(ctx, tx, questionID)
+		if err != nil || !q.Hidden() {
+			return err
+		}
+		if changed, err := unhide(ctx, tx, questionID); err != nil || !changed {
+			return err // !changed: restored by someone else meanwhile
+		}
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, Action: audit.ActionPlanQuestionRestored,
+			TargetType: "plan_question", TargetID: strconv.FormatInt(questionID, 10)}); err != nil {
+			return err
+		}
+		answers, err := answersFirstGivenSince(ctx, tx, questionID, *q.HiddenAt)
+		if err != nil {
+			return err
+		}
+		for _, ans := range answers {
+			if err := s.mailFollowers(ctx, tx, q, ans.ID, ans.Department, ans.Author); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // CountByAction is the number of visible questions on an action, for the
 // action's page.
 func (s *Service) CountByAction(ctx context.Context, actionID int64) (int, error) {

@@ -261,3 +261,44 @@ func countVisible(ctx context.Context, d *db.DB, actionID int64) (int, error) {
 	err := d.QueryRow(ctx, "SELECT COUNT(*) FROM plan_questions WHERE action_id = ? AND hidden_at IS NULL", actionID).Scan(&n)
 	return n, err
 }
+
+// unhide makes a hidden question public again; false when it was not hidden.
+func unhide(ctx context.Context, tx *db.Tx, questionID int64) (bool, error) {
+	res, err := tx.Exec(ctx, `UPDATE plan_questions SET hidden_at = NULL, hidden_by = NULL, hidden_reason = ''
+		WHERE id = ? AND hidden_at IS NOT NULL`, questionID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// answerRef is a current answer with its author, for followers' mails.
+type answerRef struct {
+	ID         int64
+	Department string
+	Author     int64 // 0 when the account is gone
+}
+
+// answersFirstGivenSince lists a question's current answers whose
+// department first answered at or after since: the answers given while the
+// question was hidden, of which followers were never told.
+func answersFirstGivenSince(ctx context.Context, tx *db.Tx, questionID int64, since time.Time) ([]answerRef, error) {
+	rows, err := tx.Query(ctx, `SELECT a.id, a.department, COALESCE(a.author_id, 0) FROM plan_answers a
+		WHERE a.question_id = ? AND a.superseded_at IS NULL AND NOT EXISTS (SELECT 1 FROM plan_answers b
+			WHERE b.question_id = a.question_id AND b.department = a.department AND b.created_at < ?)
+		ORDER BY a.created_at, a.id`, questionID, since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []answerRef
+	for rows.Next() {
+		var a answerRef
+		if err := rows.Scan(&a.ID, &a.Department, &a.Author); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
