@@ -261,5 +261,11 @@ func TestDemoCommitteeMeetings(t *testing.T) {
 		if meetings == 0 || linked != meetings || upcoming != meetings/2 {
 			t.Errorf("%d meetings, %d with their event, %d open for registration", meetings, linked, upcoming)
 		}
+		var badWindow int
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM plan_committee_meetings m JOIN events e ON e.id = m.event_id
+			WHERE e.registration_closes_at <= e.registration_opens_at`).Scan(&badWindow)
+		if badWindow != 0 {
+			t.Errorf("%d meeting events close registration before they open it", badWindow)
+		}
 	})
 }

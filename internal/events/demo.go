@@ -461,14 +461,19 @@ type DemoCityEvent struct {
 }
 
 // SeedCityEventTx writes one, open for registration from a week before now
-// until two hours before it starts.
+// (a week before it closes, for a past event) until two hours before it
+// starts: a window the event form would accept on an edit.
 func SeedCityEventTx(ctx context.Context, tx *db.Tx, e DemoCityEvent, now time.Time) (int64, error) {
 	ds, err := demoDistricts(ctx, tx)
 	if err != nil {
 		return 0, err
 	}
 	stamp := now.UTC().Truncate(time.Microsecond)
-	opens, closes := stamp.Add(-7*24*time.Hour), e.StartsAt.UTC().Add(-2*time.Hour)
+	closes := e.StartsAt.UTC().Add(-2 * time.Hour)
+	opens := stamp.Add(-7 * 24 * time.Hour)
+	if !closes.After(stamp) {
+		opens = closes.Add(-7 * 24 * time.Hour)
+	}
 	ev := demoEvent{kind: demoEventKind{theme: "awareness", summary: e.Summary, body: e.Description},
 		title: e.Title, owner: OwnerCity, address: e.Address, starts: e.StartsAt.UTC(), ends: e.EndsAt.UTC(),
 		opens: &opens, closes: &closes, capacity: e.Capacity, status: Published}

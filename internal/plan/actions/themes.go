@@ -29,6 +29,9 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // stored one is ErrConflict; every change goes to the plan's history.
 func (s *Service) SaveTheme(ctx context.Context, actor Actor, id int64, f ThemeForm) (int64, error) {
 	err := s.deps.DB.Tx(ctx, func(tx *db.Tx) error {
+		if err := lockThemeTree(ctx, tx); err != nil {
+			return err
+		}
 		t := Theme{ID: id, Name: strings.TrimSpace(f.Name), Slug: strings.TrimSpace(f.Slug), Description: oneNewline(f.Description)}
 		var old Theme
 		if id != 0 {
@@ -151,6 +154,9 @@ func (s *Service) Theme(ctx context.Context, id int64) (Theme, error) {
 // MoveTheme swaps a theme with its previous (up) or next sibling.
 func (s *Service) MoveTheme(ctx context.Context, actor Actor, id int64, up bool) error {
 	return s.deps.DB.Tx(ctx, func(tx *db.Tx) error {
+		if err := lockThemeTree(ctx, tx); err != nil {
+			return err
+		}
 		themes, err := listThemes(ctx, tx)
 		if err != nil {
 			return err
@@ -195,6 +201,9 @@ func (s *Service) MoveTheme(ctx context.Context, actor Actor, id int64, up bool)
 // DeleteTheme deletes a theme without actions or sub-themes.
 func (s *Service) DeleteTheme(ctx context.Context, actor Actor, id int64) error {
 	return s.deps.DB.Tx(ctx, func(tx *db.Tx) error {
+		if err := lockThemeTree(ctx, tx); err != nil {
+			return err
+		}
 		t, err := getTheme(ctx, tx, id)
 		if err != nil {
 			return err

@@ -89,8 +89,10 @@ func insertTheme(ctx context.Context, tx *db.Tx, t Theme) (int64, error) {
 // updateTheme writes an edit made from t.Version; ErrConflict when someone
 // saved the theme since.
 func updateTheme(ctx context.Context, tx *db.Tx, t Theme) error {
-	res, err := tx.Exec(ctx, `UPDATE plan_themes SET parent_id = ?, slug = ?, name = ?, description = ?, position = ?,
-		version = version + 1 WHERE id = ? AND version = ?`, nullID(t.ParentID), t.Slug, t.Name, t.Description, t.Position, t.ID, t.Version)
+	// The position is MoveTheme's alone: writing back the one read here
+	// would undo a reorder committed meanwhile.
+	res, err := tx.Exec(ctx, `UPDATE plan_themes SET parent_id = ?, slug = ?, name = ?, description = ?,
+		version = version + 1 WHERE id = ? AND version = ?`, nullID(t.ParentID), t.Slug, t.Name, t.Description, t.ID, t.Version)
 	if isUniqueViolation(err) {
 		return errSlugTaken
 	}
@@ -108,4 +110,18 @@ func themeInUse(ctx context.Context, tx *db.Tx, id int64) (actions, children int
 	err = tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM plan_actions WHERE theme_id = ?),
 		(SELECT COUNT(*) FROM plan_themes WHERE parent_id = ?)`, id, id).Scan(&actions, &children)
 	return
+}
+
+// themeTreeLockKey names the PostgreSQL advisory lock under which themes are
+// created and moved: the cycle check reads the whole tree, and two moves
+// checked against trees without each other's change (X under Y, Y under X)
+// would both pass and cut both themes off the tree. SQLite has one writer.
+const themeTreeLockKey = 7210360
+
+func lockThemeTree(ctx context.Context, tx *db.Tx) error {
+	if tx.Engine() != db.Postgres {
+		return nil
+	}
+	_, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(themeTreeLockKey))
+	return err
 }

@@ -142,3 +142,49 @@ func TestThemeConcurrentRenames(t *testing.T) {
 		}
 	})
 }
+
+// Two staff members moving two themes under each other at once: one move
+// wins, the other is refused as a cycle, and both themes stay on the tree.
+func TestThemeConcurrentCrossedMoves(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := NewService(Deps{DB: d})
+		for round := range 20 {
+			x := newTheme(t, s, "x-"+strconv.Itoa(round))
+			y := newTheme(t, s, "y-"+strconv.Itoa(round))
+			moves := [][2]int64{{x, y}, {y, x}} // theme, new parent
+			errs := make([]error, len(moves))
+			var wg sync.WaitGroup
+			for i, m := range moves {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[i] = s.SaveTheme(ctx, staff, m[0], ThemeForm{Name: "Thème " + strconv.FormatInt(m[0], 10),
+						Parent: strconv.FormatInt(m[1], 10), Version: "1"})
+				}()
+			}
+			wg.Wait()
+			refused := 0
+			for _, err := range errs {
+				if hasError(err, "parent", "plan.actions.error.theme_cycle") {
+					refused++
+				} else if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			themes, err := s.Themes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for _, th := range themes {
+				if th.ID == x || th.ID == y {
+					seen++
+				}
+			}
+			if refused != 1 || seen != 2 {
+				t.Fatalf("round %d: %d moves refused, %d of the two themes on the tree", round, refused, seen)
+			}
+		}
+	})
+}

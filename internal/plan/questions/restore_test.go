@@ -3,6 +3,8 @@ package questions_test
 import (
 	"context"
 	"errors"
+	"strconv"
+	"sync"
 	"testing"
 
 	"climatevolunteers/internal/auth"
@@ -101,6 +103,44 @@ func TestRestoreMailsTheAnswerGivenWhileHidden(t *testing.T) {
 		}
 		if m, ok := mails(t, d)["asker@example.org"]; !ok || emailJobs(t, d) != 1 {
 			t.Errorf("after restoring: %d mails, the asker's: %+v", emailJobs(t, d), m)
+		}
+	})
+}
+
+// Staff answering a hidden question while a moderator restores it: whatever
+// the order of the commits, the followers end up told of the answer.
+func TestRestoreRacingAnAnswer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, nil)
+		ctx := context.Background()
+		asker := f.user(t, "asker@example.org", auth.RoleVolunteer, "fr")
+		staff := f.user(t, "agent@example.org", auth.RoleCoordinator, "fr")
+		mod := f.user(t, "mod@example.org", auth.RoleModerator, "fr")
+		deps, _ := f.svc.Departments(ctx, f.action)
+		for round := range 20 {
+			id := f.ask(t, asker, "Question "+strconv.Itoa(round))
+			if errs, err := f.svc.Hide(ctx, mod, id, "À vérifier"); err != nil || len(errs) > 0 {
+				t.Fatal(errs, err)
+			}
+			before := emailJobs(t, d)
+			var wg sync.WaitGroup
+			var answerErr, restoreErr error
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				_, _, answerErr = f.svc.Answer(ctx, staff, id, questions.AnswerInput{Body: "Réponse.", Department: deps[0]})
+			}()
+			go func() {
+				defer wg.Done()
+				restoreErr = f.svc.Restore(ctx, mod, id)
+			}()
+			wg.Wait()
+			if answerErr != nil || restoreErr != nil {
+				t.Fatalf("round %d: %v %v", round, answerErr, restoreErr)
+			}
+			if n := emailJobs(t, d) - before; n != 1 {
+				t.Fatalf("round %d: %d mails to the asker, want 1", round, n)
+			}
 		}
 	})
 }

@@ -184,6 +184,13 @@ func (s *Service) Answer(ctx context.Context, a Actor, questionID int64, in Answ
 	}
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		// Hidden or not is read again here, holding the question's row: a
+		// restore committed since the read above must not leave this answer
+		// public but untold (Restore mails only the answers it can see).
+		hidden, err := hiddenLocked(ctx, tx, questionID)
+		if err != nil {
+			return err
+		}
 		now := db.Now()
 		if in.Replaces != 0 {
 			ok, err := supersede(ctx, tx, questionID, in.Replaces, now)
@@ -220,7 +227,7 @@ func (s *Service) Answer(ctx context.Context, a Actor, questionID int64, in Answ
 		}
 		// Followers hear of an answer once, and only of one they can read:
 		// not of an edit, nor of an answer on a hidden question.
-		if in.Replaces != 0 || q.Hidden() {
+		if in.Replaces != 0 || hidden {
 			return nil
 		}
 		return s.mailFollowers(ctx, tx, q, id, in.Department, a.UserID)

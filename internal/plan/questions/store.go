@@ -262,6 +262,21 @@ func countVisible(ctx context.Context, d *db.DB, actionID int64) (int, error) {
 	return n, err
 }
 
+// hiddenLocked reads whether a question is hidden, holding its row until the
+// transaction ends (NO KEY UPDATE: its answers' foreign keys hold KEY SHARE).
+func hiddenLocked(ctx context.Context, tx *db.Tx, questionID int64) (bool, error) {
+	q := "SELECT hidden_at IS NOT NULL FROM plan_questions WHERE id = ?"
+	if tx.Engine() == db.Postgres {
+		q += " FOR NO KEY UPDATE"
+	}
+	var hidden bool
+	err := tx.QueryRow(ctx, q, questionID).Scan(&hidden)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, ErrNotFound
+	}
+	return hidden, err
+}
+
 // unhide makes a hidden question public again; false when it was not hidden.
 func unhide(ctx context.Context, tx *db.Tx, questionID int64) (bool, error) {
 	res, err := tx.Exec(ctx, `UPDATE plan_questions SET hidden_at = NULL, hidden_by = NULL, hidden_reason = ''
