@@ -28,13 +28,13 @@ func (p committeePeople) AccountByEmail(ctx context.Context, email string) (int6
 	return p.store.AccountByEmail(ctx, email)
 }
 
-func (p committeePeople) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+func (p committeePeople) Names(ctx context.Context, ids []int64) (map[int64]committees.Person, error) {
 	cs, err := p.store.Contacts(ctx, ids)
-	names := make(map[int64]string, len(cs))
+	people := make(map[int64]committees.Person, len(cs))
 	for _, c := range cs {
-		names[c.UserID] = c.Name
+		people[c.UserID] = committees.Person{Name: c.Name, Community: c.Community}
 	}
-	return names, err
+	return people, err
 }
 
 // committeeMeetings makes a committee meeting a published City event, with

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -63,6 +64,35 @@ func TestPlanCommitteesJourney(t *testing.T) {
 		}
 		pcPost(t, a, staff, manage+"/members", url.Values{"email": {"membre.comite@example.org"}, "college": {"volunteer"}, "role": {"rapporteur"}}, http.StatusSeeOther)
 		pcPost(t, a, staff, manage+"/members", url.Values{"person_name": {"Claire Dumont"}, "college": {"elected"}}, http.StatusSeeOther)
+
+		// The volunteer member's name follows their profile: without one
+		// (private), only staff and the member read it; with a community
+		// profile, signed-in members do too; visitors never.
+		ctx := context.Background()
+		if err := a.DB.Tx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, "UPDATE users SET display_name = 'Marion Leclerc' WHERE email = 'membre.comite@example.org'")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		readsName := func(c *http.Client) bool {
+			_, body := a.Get(t, c, "/plan/committees/comite-mobilites")
+			return strings.Contains(body, "Marion Leclerc")
+		}
+		if readsName(visitor) || readsName(stranger) || !readsName(member) || !readsName(staff) {
+			t.Errorf("private member's name: visitor %v, member %v, self %v, staff %v", readsName(visitor), readsName(stranger), readsName(member), readsName(staff))
+		}
+		if err := a.DB.Tx(ctx, func(tx *db.Tx) error {
+			now := db.Now()
+			_, err := tx.Exec(ctx, `INSERT INTO volunteer_profiles (user_id, display_name, visibility, created_at, updated_at)
+				SELECT id, 'Marion Leclerc', 'community', ?, ? FROM users WHERE email = 'membre.comite@example.org'`, now, now)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if readsName(visitor) || !readsName(stranger) {
+			t.Errorf("community member's name: visitor %v, member %v", readsName(visitor), readsName(stranger))
+		}
 
 		// A meeting is a published City event that the committee page links.
 		pcPost(t, a, staff, manage+"/meetings", url.Values{"title": {"Séance d’automne"}, "starts_at": {"2026-10-01T18:30"},

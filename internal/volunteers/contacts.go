@@ -16,6 +16,9 @@ type Contact struct {
 	Name   string // the profile's display name, or the account's
 	Email  string
 	Lang   string
+	// Community is the profile's choice to show its name to signed-in
+	// members; without it (or without a profile) only staff see the name.
+	Community bool
 }
 
 // Contacts returns the contacts of the active accounts among ids, in id order.
@@ -30,7 +33,8 @@ func (s *Store) Contacts(ctx context.Context, ids []int64) ([]Contact, error) {
 		}
 		in.WriteString(strconv.FormatInt(id, 10))
 	}
-	rows, err := s.db.Query(ctx, `SELECT u.id, COALESCE(NULLIF(p.display_name, ''), u.display_name), u.email, u.language
+	rows, err := s.db.Query(ctx, `SELECT u.id, COALESCE(NULLIF(p.display_name, ''), u.display_name), u.email, u.language,
+		COALESCE(p.visibility, '') = 'community'
 		FROM users u LEFT JOIN volunteer_profiles p ON p.user_id = u.id
 		WHERE u.id IN (`+in.String()+`) AND u.status = 'active' ORDER BY u.id`)
 	if err != nil {
@@ -40,7 +44,7 @@ func (s *Store) Contacts(ctx context.Context, ids []int64) ([]Contact, error) {
 	var out []Contact
 	for rows.Next() {
 		var c Contact
-		if err := rows.Scan(&c.UserID, &c.Name, &c.Email, &c.Lang); err != nil {
+		if err := rows.Scan(&c.UserID, &c.Name, &c.Email, &c.Lang, &c.Community); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

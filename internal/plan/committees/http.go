@@ -150,7 +150,7 @@ func (h *handlers) renderShow(w http.ResponseWriter, r *http.Request, status int
 	if d.Follow == nil {
 		d.Follow = web.NewForm(nil)
 	}
-	ms, err := h.svc.Members(ctx, c.ID)
+	ms, err := h.svc.Members(ctx, c.ID, actor(r))
 	if err == nil {
 		d.Colleges = groupColleges(ms)
 		var meetings []Meeting
@@ -163,7 +163,7 @@ func (h *handlers) renderShow(w http.ResponseWriter, r *http.Request, status int
 					d.Past = append(d.Past, m)
 				}
 			}
-			if d.Decisions, err = h.svc.Decisions(ctx, c.ID); err == nil {
+			if d.Decisions, err = h.svc.Decisions(ctx, c.ID, actor(r)); err == nil {
 				d.Staff, d.CanFollow, err = h.svc.MayFollowUp(ctx, actor(r), c.ID)
 			}
 		}
@@ -327,9 +327,9 @@ func (h *handlers) renderManage(w http.ResponseWriter, r *http.Request, status i
 	}
 	d.Colleges = Colleges
 	var err error
-	if d.Members, err = h.svc.Members(ctx, d.Committee.ID); err == nil {
+	if d.Members, err = h.svc.Members(ctx, d.Committee.ID, actor(r)); err == nil {
 		if d.Meetings, err = h.svc.Meetings(ctx, d.Committee.ID); err == nil {
-			if d.Decisions, err = h.svc.Decisions(ctx, d.Committee.ID); err == nil {
+			if d.Decisions, err = h.svc.Decisions(ctx, d.Committee.ID, actor(r)); err == nil {
 				if d.Themes, err = h.svc.Themes(ctx); err == nil {
 					d.Districts, err = h.svc.Districts.List(ctx)
 				}

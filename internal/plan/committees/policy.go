@@ -39,3 +39,12 @@ func mayFollowUp(ctx context.Context, q rowQuerier, a Actor, committeeID int64) 
 func (s *Service) MayFollowUp(ctx context.Context, a Actor, committeeID int64) (staff, ok bool, err error) {
 	return mayFollowUp(ctx, s.DB, a, committeeID)
 }
+
+// mayName: an account's name (a member's, a follow-up's author) shows to
+// staff, to the person, and to signed-in members when the person's profile
+// shows it to them, as the volunteers' directory does; everyone else reads
+// the college and role. Named members without an account (elected
+// officials, residents) were typed by staff for publication.
+func mayName(viewer Actor, userID int64, p Person) bool {
+	return isStaff(viewer) || (viewer.UserID > 0 && (viewer.UserID == userID || p.Community))
+}

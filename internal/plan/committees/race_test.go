@@ -38,7 +38,7 @@ func TestConcurrentAddsSeatAnAccountOnce(t *testing.T) {
 				t.Errorf("add %d refused with %v", i, refusals[i])
 			}
 		}
-		ms, err := f.svc.Members(ctx, id)
+		ms, err := f.svc.Members(ctx, id, f.staff)
 		if err != nil || seated != 1 || len(ms) != 1 {
 			t.Errorf("%d adds accepted, %d members (%v)", seated, len(ms), err)
 		}

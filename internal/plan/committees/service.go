@@ -13,10 +13,16 @@ import (
 )
 
 // People finds accounts for the member form and names them on pages (the
-// volunteers' store answers it).
+// volunteers' store answers it); accounts gone or suspended are left out.
 type People interface {
 	AccountByEmail(ctx context.Context, email string) (int64, bool, error)
-	Names(ctx context.Context, userIDs []int64) (map[int64]string, error)
+	Names(ctx context.Context, userIDs []int64) (map[int64]Person, error)
+}
+
+// Person is an account's name and who may read it.
+type Person struct {
+	Name      string
+	Community bool // the profile shows the name to signed-in members
 }
 
 // Meetings creates a meeting's event in the meeting's transaction: a

@@ -3,6 +3,7 @@ package committees_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,14 +22,15 @@ func (p people) AccountByEmail(ctx context.Context, email string) (int64, bool, 
 	return id, err == nil, nil
 }
 
-func (p people) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
+func (p people) Names(ctx context.Context, ids []int64) (map[int64]committees.Person, error) {
+	out := map[int64]committees.Person{}
 	for _, id := range ids {
-		var name string
-		if err := p.d.QueryRow(ctx, "SELECT display_name FROM users WHERE id = ?", id).Scan(&name); err != nil {
+		var name, email string
+		if err := p.d.QueryRow(ctx, "SELECT display_name, email FROM users WHERE id = ?", id).Scan(&name, &email); err != nil {
 			return nil, err
 		}
-		out[id] = name
+		// Accounts whose address starts with "private" keep their name to staff.
+		out[id] = committees.Person{Name: name, Community: !strings.HasPrefix(email, "private")}
 	}
 	return out, nil
 }
@@ -179,7 +181,7 @@ func TestMembersByEmailOrName(t *testing.T) {
 		if _, err := f.svc.AddMember(ctx, vol, id, committees.MemberInput{Name: "Intrus", College: "resident"}); !errors.Is(err, committees.ErrForbidden) {
 			t.Errorf("a volunteer adds a member: %v", err)
 		}
-		ms, err := f.svc.Members(ctx, id)
+		ms, err := f.svc.Members(ctx, id, f.staff)
 		if err != nil || len(ms) != 2 || ms[0].UserID != vol.UserID || ms[0].Name != "Nom lea@example.org" || ms[1].Name != "Camille Roche" || ms[1].College != "elected" {
 			t.Fatalf("members: %+v %v", ms, err)
 		}
@@ -193,7 +195,7 @@ func TestMembersByEmailOrName(t *testing.T) {
 		if err := d.Tx(ctx, func(tx *db.Tx) error { return committees.EraseMember(ctx, tx, vol.UserID) }); err != nil {
 			t.Fatal(err)
 		}
-		if ms, _ := f.svc.Members(ctx, id); len(ms) != 0 {
+		if ms, _ := f.svc.Members(ctx, id, f.staff); len(ms) != 0 {
 			t.Errorf("after erasure: %+v", ms)
 		}
 	})
@@ -302,7 +304,7 @@ func TestDecisionFollowUp(t *testing.T) {
 		if _, err := f.svc.FollowUp(ctx, f.staff, id, did+100, note); !errors.Is(err, committees.ErrNotFound) {
 			t.Errorf("an unknown decision: %v", err)
 		}
-		ds, err := f.svc.Decisions(ctx, id)
+		ds, err := f.svc.Decisions(ctx, id, f.staff)
 		if err != nil || len(ds) != 1 || ds[0].Status != "in_progress" || len(ds[0].FollowUps) != 2 {
 			t.Fatalf("decisions: %+v %v", ds, err)
 		}
@@ -339,7 +341,7 @@ func TestSeedDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ms, _ := f.svc.Members(ctx, c.ID)
+		ms, _ := f.svc.Members(ctx, c.ID, f.staff)
 		if len(ms) != 7 || ms[0].UserID != vol.UserID {
 			t.Errorf("members: %+v", ms)
 		}
@@ -347,7 +349,7 @@ func TestSeedDemo(t *testing.T) {
 		if len(meetings) != 2 || meetings[0].MinutesPublished() || !meetings[1].MinutesPublished() || !meetings[0].StartsAt.After(now) {
 			t.Errorf("meetings: %+v", meetings)
 		}
-		ds, _ := f.svc.Decisions(ctx, c.ID)
+		ds, _ := f.svc.Decisions(ctx, c.ID, f.staff)
 		if len(ds) != 2 || len(ds[0].FollowUps)+len(ds[1].FollowUps) != 2 {
 			t.Errorf("decisions: %+v", ds)
 		}
@@ -365,7 +367,7 @@ func TestStaleFollowUpIsAConflict(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ds, _ := f.svc.Decisions(ctx, id)
+		ds, _ := f.svc.Decisions(ctx, id, f.staff)
 		read := ds[0].Version // both staff opened the page now
 		if _, err := f.svc.FollowUp(ctx, f.staff, id, did, committees.FollowUpInput{Status: "done", Note: "Livré.", Version: read}); err != nil {
 			t.Fatal(err)
@@ -374,7 +376,7 @@ func TestStaleFollowUpIsAConflict(t *testing.T) {
 		if !errors.Is(err, committees.ErrConflict) {
 			t.Errorf("a stale status: %v", err)
 		}
-		if ds, _ := f.svc.Decisions(ctx, id); ds[0].Status != "done" || len(ds[0].FollowUps) != 1 {
+		if ds, _ := f.svc.Decisions(ctx, id, f.staff); ds[0].Status != "done" || len(ds[0].FollowUps) != 1 {
 			t.Errorf("after a stale follow-up: %s, %d entries", ds[0].Status, len(ds[0].FollowUps))
 		}
 	})
@@ -470,6 +472,65 @@ func TestMeetingAndEventTogether(t *testing.T) {
 			d.QueryRow(ctx, "SELECT COUNT(*) FROM plan_committee_meetings").Scan(&meetings)
 			if events != 0 || meetings != 0 {
 				t.Errorf("refuse=%v: %d events and %d meetings left", refuse, events, meetings)
+			}
+		}
+	})
+}
+
+// An account's name on a committee's pages follows the person's profile:
+// staff and the person always read it, signed-in members when the profile
+// shows it to them, visitors never; names typed by staff show to all.
+func TestMemberNamesFollowTheirPrivacy(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := t.Context()
+		id := f.committee(t, "Comité énergie")
+		f.user(t, "lea@example.org", "volunteer")
+		private := f.user(t, "private-sam@example.org", "volunteer")
+		reader := f.user(t, "reader@example.org", "volunteer")
+		for _, in := range []committees.MemberInput{{Email: "lea@example.org", College: "volunteer"},
+			{Email: "private-sam@example.org", College: "volunteer"}, {Name: "Camille Roche", College: "elected"}} {
+			if errs, err := f.svc.AddMember(ctx, f.staff, id, in); err != nil || len(errs) > 0 {
+				t.Fatal(errs, err)
+			}
+		}
+		did, errs, err := f.svc.RecordDecision(ctx, f.staff, id, committees.DecisionInput{Text: "Publier le bilan annuel"})
+		if err != nil || len(errs) > 0 {
+			t.Fatal(errs, err)
+		}
+		if errs, err := f.svc.FollowUp(ctx, private, id, did, committees.FollowUpInput{Note: "Bilan en cours de relecture."}); err != nil || len(errs) > 0 {
+			t.Fatal(errs, err)
+		}
+		names := func(viewer committees.Actor) map[string]bool {
+			out := map[string]bool{}
+			ms, err := f.svc.Members(ctx, id, viewer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				out[m.Name] = true
+			}
+			ds, err := f.svc.Decisions(ctx, id, viewer)
+			if err != nil || len(ds) != 1 || len(ds[0].FollowUps) != 1 {
+				t.Fatal(ds, err)
+			}
+			out["author:"+ds[0].FollowUps[0].AuthorName] = true
+			return out
+		}
+		for _, c := range []struct {
+			who               string
+			viewer            committees.Actor
+			lea, sam, camille bool
+		}{
+			{"a visitor", committees.Actor{}, false, false, true},
+			{"a signed-in member", reader, true, false, true},
+			{"the private member", private, true, true, true},
+			{"staff", f.staff, true, true, true},
+		} {
+			got := names(c.viewer)
+			if got["Nom lea@example.org"] != c.lea || got["Nom private-sam@example.org"] != c.sam || got["Camille Roche"] != c.camille ||
+				got["author:Nom private-sam@example.org"] != c.sam {
+				t.Errorf("%s reads %v", c.who, got)
 			}
 		}
 	})

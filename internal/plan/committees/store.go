@@ -241,8 +241,9 @@ func (s *Service) List(ctx context.Context, now time.Time) ([]Summary, error) {
 	return out, next.Err()
 }
 
-// Members lists a committee's members by college, then name.
-func (s *Service) Members(ctx context.Context, committeeID int64) ([]Member, error) {
+// Members lists a committee's members by college, then name, each account's
+// name as viewer may read it (empty otherwise).
+func (s *Service) Members(ctx context.Context, committeeID int64, viewer Actor) ([]Member, error) {
 	rows, err := s.DB.Query(ctx, `SELECT id, committee_id, COALESCE(user_id, 0), name, kind, role, joined_on
 		FROM plan_committee_members WHERE committee_id = ? ORDER BY id`, committeeID)
 	if err != nil {
@@ -264,13 +265,16 @@ func (s *Service) Members(ctx context.Context, committeeID int64) ([]Member, err
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	names, err := s.People.Names(ctx, ids)
+	people, err := s.People.Names(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	for i := range out {
-		if out[i].UserID > 0 {
-			out[i].Name = names[out[i].UserID]
+		if id := out[i].UserID; id > 0 {
+			out[i].Name = ""
+			if p := people[id]; mayName(viewer, id, p) {
+				out[i].Name = p.Name
+			}
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Member) int {
@@ -305,7 +309,7 @@ func (s *Service) Meetings(ctx context.Context, committeeID int64) ([]Meeting, e
 
 // Decisions lists a committee's decisions, latest first, each with its
 // follow-up in order.
-func (s *Service) Decisions(ctx context.Context, committeeID int64) ([]Decision, error) {
+func (s *Service) Decisions(ctx context.Context, committeeID int64, viewer Actor) ([]Decision, error) {
 	rows, err := s.DB.Query(ctx, `SELECT d.id, d.committee_id, COALESCE(d.action_id, 0), COALESCE(a.identifier, ''),
 		COALESCE(a.title, ''), d.text, d.status, COALESCE(d.due_on, ''), d.version, d.created_at
 		FROM plan_committee_decisions d LEFT JOIN plan_actions a ON a.id = d.action_id
@@ -353,13 +357,16 @@ func (s *Service) Decisions(ctx context.Context, committeeID int64) ([]Decision,
 	if err := fr.Err(); err != nil {
 		return nil, err
 	}
-	names, err := s.People.Names(ctx, authors)
+	people, err := s.People.Names(ctx, authors)
 	if err != nil {
 		return nil, err
 	}
 	for i := range out {
 		for j := range out[i].FollowUps {
-			out[i].FollowUps[j].AuthorName = names[out[i].FollowUps[j].AuthorID]
+			f := &out[i].FollowUps[j]
+			if p := people[f.AuthorID]; f.AuthorID > 0 && mayName(viewer, f.AuthorID, p) {
+				f.AuthorName = p.Name
+			}
 		}
 	}
 	return out, nil
