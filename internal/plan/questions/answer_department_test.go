@@ -63,3 +63,32 @@ func TestADepartmentAnswersOnce(t *testing.T) {
 		}
 	})
 }
+
+// Editing an answer under another department is refused: the department's
+// answer stays current, and the other department has none.
+func TestAnEditKeepsItsDepartment(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, nil)
+		ctx := context.Background()
+		asker := f.user(t, "asker@example.org", auth.RoleVolunteer, "fr")
+		staff := f.user(t, "agent@example.org", auth.RoleCoordinator, "fr")
+		id := f.ask(t, asker, "Où passera la piste ?")
+		first, _, err := f.svc.Answer(ctx, staff, id, questions.AnswerInput{Body: "Par la rue de Rivoli.", Department: "Direction de l'Urbanisme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, errs, err := f.svc.Answer(ctx, staff, id, questions.AnswerInput{Body: "Par les quais.",
+			Department: "Direction de la Voirie et des Déplacements", Replaces: first})
+		if err != nil || len(errs) != 1 || errs[0].Key != "plan.questions.error.department_fixed" {
+			t.Fatalf("an edit under another department: %+v %v", errs, err)
+		}
+		_, answers, err := f.svc.Question(ctx, staff, id)
+		if err != nil || len(answers) != 1 || !answers[0].Current() || answers[0].Department != "Direction de l'Urbanisme" {
+			t.Errorf("after the refused edit: %+v %v", answers, err)
+		}
+		if _, _, err := f.svc.Answer(ctx, staff, id, questions.AnswerInput{Body: "Par les quais.",
+			Department: "Direction de l'Urbanisme", Replaces: 999999}); err == nil {
+			t.Error("an edit of an answer that does not exist was taken")
+		}
+	})
+}

@@ -227,6 +227,10 @@ func (h *handlers) renderAnswer(w http.ResponseWriter, r *http.Request, status i
 		h.fail(w, r, err)
 		return
 	}
-	h.rn.Render(w, r, status, h.views["answer"], web.Page{Title: h.rn.T(r, "plan.questions.answer.title"), Form: f,
+	title := "plan.questions.answer.title"
+	if editing != nil {
+		deps, title = []string{editing.Department}, "plan.questions.answer.edit_title" // an edit keeps its department
+	}
+	h.rn.Render(w, r, status, h.views["answer"], web.Page{Title: h.rn.T(r, title), Form: f,
 		Data: answerData{Q: q, DepartmentField: departmentField{Form: f, Departments: deps}, Editing: editing, Conflict: conflict}})
 }

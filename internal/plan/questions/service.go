@@ -193,6 +193,15 @@ func (s *Service) Answer(ctx context.Context, a Actor, questionID int64, in Answ
 		}
 		now := db.Now()
 		if in.Replaces != 0 {
+			// An edit stays with its department: choosing another one
+			// would silently end that department's answer.
+			dep, err := answerDepartment(ctx, tx, questionID, in.Replaces)
+			if err != nil {
+				return err
+			}
+			if dep != in.Department {
+				return errOtherDepartment
+			}
 			ok, err := supersede(ctx, tx, questionID, in.Replaces, now)
 			if err != nil {
 				return err
@@ -235,11 +244,17 @@ func (s *Service) Answer(ctx context.Context, a Actor, questionID int64, in Answ
 	if errors.Is(err, errAnswered) {
 		return 0, []FieldError{{"department", "plan.questions.error.already_answered"}}, nil
 	}
+	if errors.Is(err, errOtherDepartment) {
+		return 0, []FieldError{{"department", "plan.questions.error.department_fixed"}}, nil
+	}
 	if err != nil {
 		return 0, nil, err
 	}
 	return id, nil, nil
 }
+
+// errOtherDepartment: an edit names another department than its answer's.
+var errOtherDepartment = errors.New("questions: an answer is edited by its own department")
 
 // errAnswered: the department has a current answer to the question.
 var errAnswered = errors.New("questions: the department has answered")

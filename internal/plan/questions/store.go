@@ -277,6 +277,16 @@ func hiddenLocked(ctx context.Context, tx *db.Tx, questionID int64) (bool, error
 	return hidden, err
 }
 
+// answerDepartment is the department of one of the question's answers.
+func answerDepartment(ctx context.Context, tx *db.Tx, questionID, answerID int64) (string, error) {
+	var dep string
+	err := tx.QueryRow(ctx, "SELECT department FROM plan_answers WHERE id = ? AND question_id = ?", answerID, questionID).Scan(&dep)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return dep, err
+}
+
 // unhide makes a hidden question public again; false when it was not hidden.
 func unhide(ctx context.Context, tx *db.Tx, questionID int64) (bool, error) {
 	res, err := tx.Exec(ctx, `UPDATE plan_questions SET hidden_at = NULL, hidden_by = NULL, hidden_reason = ''
