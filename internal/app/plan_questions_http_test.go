@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -120,9 +121,14 @@ func TestPlanQuestionsRateLimit(t *testing.T) {
 				t.Fatalf("question %d: %d", i+1, resp.StatusCode)
 			}
 		}
-		resp, _ := a.PostForm(t, c, ask, url.Values{"title": {"Encore"}, "body": {"Précisions"}}.Encode())
+		resp, body := a.PostForm(t, c, ask, url.Values{"title": {"Encore une"}, "body": {"Des précisions utiles"}}.Encode())
 		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
 			t.Fatalf("sixth question: %d, want 429 with Retry-After", resp.StatusCode)
+		}
+		// The page keeps what was typed and says when to send it.
+		if !strings.Contains(body, `value="Encore une"`) || !strings.Contains(body, "Des précisions utiles") ||
+			!strings.Contains(html.UnescapeString(body), "vous pourrez envoyer celle-ci dans") || !strings.Contains(body, `href="#field-title"`) {
+			t.Errorf("the refused question is lost or unexplained:\n%.3000s", body)
 		}
 		other, _ := a.ClientAs(t, auth.RoleVolunteer)
 		if resp, _ := a.PostForm(t, other, ask, url.Values{"title": {"Autre"}, "body": {"Précisions"}}.Encode()); resp.StatusCode != http.StatusSeeOther {

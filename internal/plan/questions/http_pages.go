@@ -1,7 +1,10 @@
 package questions
 
 import (
+	"errors"
+	"math"
 	"net/http"
+	"strconv"
 
 	"climatevolunteers/internal/web"
 )
@@ -90,6 +93,16 @@ func (h *handlers) ask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	qid, errs, err := h.svc.Ask(r.Context(), actor(r), id, AskInput{Title: f.Get("title"), Body: f.Values.Get("body")})
+	var limited *RateLimitError
+	if errors.As(err, &limited) {
+		// The typed question comes back with the wait, rather than a bare
+		// 429 page that would lose it.
+		minutes := int(math.Ceil(limited.Retry.Minutes()))
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(limited.Retry.Seconds()))))
+		f.AddError("title", "plan.questions.error.too_many", max(minutes, 1))
+		h.renderAction(w, r, http.StatusTooManyRequests, f)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
