@@ -26,7 +26,8 @@ func wirePlanQuestions(d *planDeps) error {
 		return err
 	}
 	questions.Register(d.r, d.rn, svc, questions.Guards{User: d.guard.RequireUser,
-		Staff: d.guard.RequireRole(auth.RoleCoordinator), Moderator: d.guard.RequireRole(auth.RoleModerator)})
+		Staff: d.guard.RequireRole(auth.RoleCoordinator), Moderator: d.guard.RequireRole(auth.RoleModerator),
+		Reviewer: d.guard.RequireRole(auth.RoleCoordinator, auth.RoleModerator)})
 	d.questions = svc
 	return nil
 }

@@ -92,7 +92,12 @@ func TestPlanQuestionJourney(t *testing.T) {
 			strings.Contains(body, page+"/restore") {
 			t.Fatalf("hidden question for staff (who may not restore it): %d", resp.StatusCode)
 		}
-		// The moderator makes it public again from its page.
+		// The moderator finds it among the hidden questions (nav link
+		// included) and makes it public again from its page.
+		if _, body := a.Get(t, mod, "/plan/manage/questions?filter=hidden"); !strings.Contains(body, `href="`+page+`"`) ||
+			!strings.Contains(body, `href="/plan/manage/questions"`) {
+			t.Error("the moderator's list of hidden questions lacks it, or the nav lacks the list")
+		}
 		if _, body := a.Get(t, mod, page); !strings.Contains(body, `action="`+page+`/restore"`) {
 			t.Fatal("no restore form for the moderator")
 		}

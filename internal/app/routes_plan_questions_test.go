@@ -29,7 +29,7 @@ func planQuestionsRoutes(t *testing.T, a *apptest.App) []routeCase {
 		{"POST /plan/questions/{id}/answer", q + "/answer", coordinators, 403, 422, false},
 		{"POST /plan/questions/{id}/hide", q + "/hide", moderators, 403, 422, false},
 		{"POST /plan/questions/{id}/restore", q + "/restore", moderators, 403, 303, false},
-		{"GET /plan/manage/questions", "/plan/manage/questions", coordinators, 303, 200, false},
+		{"GET /plan/manage/questions", "/plan/manage/questions", reviewers, 303, 200, false},
 	}
 }
 

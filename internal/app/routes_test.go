@@ -19,6 +19,7 @@ const (
 	adminOnly                  // administrators
 	coordinators               // coordinators and administrators
 	moderators                 // moderators and administrators
+	reviewers                  // coordinators, moderators and administrators
 )
 
 // routeCase says who may use a route and what they get. anon and allowed are
@@ -154,7 +155,8 @@ func testRoutesByRole(t *testing.T, e db.Engine) {
 			want := c.allowed
 			if (c.access == adminOnly && r != auth.RoleAdmin) ||
 				(c.access == coordinators && r != auth.RoleAdmin && r != auth.RoleCoordinator) ||
-				(c.access == moderators && r != auth.RoleAdmin && r != auth.RoleModerator) {
+				(c.access == moderators && r != auth.RoleAdmin && r != auth.RoleModerator) ||
+				(c.access == reviewers && r != auth.RoleAdmin && r != auth.RoleCoordinator && r != auth.RoleModerator) {
 				want = http.StatusForbidden
 			}
 			if got := do(cl).StatusCode; got != want {

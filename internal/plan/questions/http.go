@@ -15,6 +15,7 @@ type Guards struct {
 	User      func(http.Handler) http.Handler // any signed-in account
 	Staff     func(http.Handler) http.Handler // City staff and coordinators
 	Moderator func(http.Handler) http.Handler // moderators
+	Reviewer  func(http.Handler) http.Handler // staff and moderators: those who see hidden questions
 }
 
 type handlers struct {
@@ -42,7 +43,7 @@ func Register(r *web.Router, rn *web.Renderer, svc *Service, g Guards) {
 	r.Handle("POST /plan/questions/{id}/answer", g.Staff(http.HandlerFunc(h.answer)))
 	r.Handle("POST /plan/questions/{id}/hide", g.Moderator(http.HandlerFunc(h.hide)))
 	r.Handle("POST /plan/questions/{id}/restore", g.Moderator(http.HandlerFunc(h.restore)))
-	r.Handle("GET /plan/manage/questions", g.Staff(http.HandlerFunc(h.manage)))
+	r.Handle("GET /plan/manage/questions", g.Reviewer(http.HandlerFunc(h.manage)))
 }
 
 // actor is the signed-in person as the service sees them; zero for visitors.
