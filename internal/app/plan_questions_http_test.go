@@ -168,3 +168,38 @@ func TestPlanAnswerEditConflict(t *testing.T) {
 		}
 	})
 }
+
+// An active account without a display name is "a member", not a former one;
+// an erased account is a former member.
+func TestPlanQuestionBylines(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a := apptest.New(t, e, apptest.Options{})
+		action, _, _ := qsRouteFixture(t, a)
+		c, uid := a.ClientAs(t, auth.RoleVolunteer)
+		ctx := context.Background()
+		if err := a.DB.Tx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, "UPDATE users SET display_name = '' WHERE id = ?", uid)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		resp, _ := a.PostForm(t, c, "/plan/actions/"+strconv.FormatInt(action, 10)+"/questions",
+			url.Values{"title": {"Une question sans nom"}, "body": {"Précisions"}}.Encode())
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("asking: %d", resp.StatusCode)
+		}
+		page := resp.Header.Get("Location")
+		if _, body := a.Get(t, a.Client(t), page); !strings.Contains(body, "Posée par un membre") {
+			t.Errorf("an unnamed member's byline:\n%.2000s", body)
+		}
+		if err := a.DB.Tx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, "UPDATE users SET status = 'deleted' WHERE id = ?", uid)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, body := a.Get(t, a.Client(t), page); !strings.Contains(body, "Posée par un ancien membre") {
+			t.Errorf("a gone member's byline:\n%.2000s", body)
+		}
+	})
+}

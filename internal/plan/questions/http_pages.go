@@ -12,7 +12,8 @@ import (
 // item is a question with what lists show of it.
 type item struct {
 	Question
-	Author  string // "" for a former member
+	Author  string // "" for a former member or an account without a name
+	Former  bool   // the author's account is gone or suspended
 	Answers []answerView
 }
 
@@ -50,7 +51,8 @@ func (h *handlers) items(r *http.Request, list []Question, answers map[int64][]A
 	}
 	out := make([]item, len(list))
 	for i, q := range list {
-		out[i] = item{Question: q, Author: names[q.AuthorID], Answers: threads(answers[q.ID])}
+		name, ok := names[q.AuthorID]
+		out[i] = item{Question: q, Author: name, Former: !ok, Answers: threads(answers[q.ID])}
 	}
 	return out, nil
 }
