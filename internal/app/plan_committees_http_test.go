@@ -135,7 +135,7 @@ func TestPlanCommitteesJourney(t *testing.T) {
 
 		// Decisions and their follow-up.
 		_, body = pcPost(t, a, staff, manage+"/decisions", url.Values{"text": {"Étendre les rues aux écoles"}, "action": {"NOPE-99"}}, http.StatusUnprocessableEntity)
-		if !strings.Contains(body, "Aucune action du Plan n’a cet identifiant") {
+		if !strings.Contains(body, "Aucune action du Plan n’a cet identifiant") || !strings.Contains(body, "<title>Erreur :") {
 			t.Errorf("unknown action page:\n%s", body)
 		}
 		pcPost(t, a, staff, manage+"/decisions", url.Values{"text": {"Étendre les rues aux écoles"}, "due_on": {"2027-06-30"}}, http.StatusSeeOther)
@@ -153,6 +153,12 @@ func TestPlanCommitteesJourney(t *testing.T) {
 			t.Errorf("an empty note's page:\n%s", body)
 		}
 		pcPost(t, a, member, follow, note, http.StatusSeeOther)
+		// A refused status change keeps the chosen status, and the page's
+		// title says it holds an error.
+		_, body = pcPost(t, a, staff, follow, url.Values{"note": {"x"}, "status": {"in_progress"}, "version": {"1"}}, http.StatusUnprocessableEntity)
+		if !strings.Contains(body, `<option value="in_progress" selected>`) || !strings.Contains(body, "<title>Erreur :") {
+			t.Errorf("the refused follow-up lost its status or its error title:\n%s", body)
+		}
 		pcPost(t, a, staff, follow, url.Values{"note": {"Étude lancée par la DVD."}, "status": {"in_progress"}, "version": {"1"}}, http.StatusSeeOther)
 		// A status from a page read before that change is refused, the note kept.
 		_, body = pcPost(t, a, staff, follow, url.Values{"note": {"Note d’une page périmée"}, "status": {"open"}, "version": {"1"}}, http.StatusConflict)

@@ -172,7 +172,8 @@ func (h *handlers) renderShow(w http.ResponseWriter, r *http.Request, status int
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	h.rn.Render(w, r, status, h.views["show"], web.Page{Title: c.Name, Data: d})
+	// The follow-up form, when refused, titles the page "Error:".
+	h.rn.Render(w, r, status, h.views["show"], web.Page{Title: c.Name, Form: d.Follow, Data: d})
 }
 
 func (h *handlers) followUp(w http.ResponseWriter, r *http.Request) {
@@ -340,7 +341,13 @@ func (h *handlers) renderManage(w http.ResponseWriter, r *http.Request, status i
 		h.rn.Error(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	h.rn.Render(w, r, status, h.views["manage"], web.Page{Title: d.Committee.Name, Form: d.Edit, Data: d})
+	page := web.Page{Title: d.Committee.Name, Form: d.Edit, Data: d}
+	for _, f := range []*web.Form{d.Member, d.Meeting, d.Minutes, d.Decision} {
+		if !f.Valid() {
+			page.Form = f // the refused form titles the page "Error:"
+		}
+	}
+	h.rn.Render(w, r, status, h.views["manage"], page)
 }
 
 func (h *handlers) update(w http.ResponseWriter, r *http.Request) {
