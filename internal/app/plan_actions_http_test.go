@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"html"
 	"mime/multipart"
 	"net/http"
@@ -345,5 +346,36 @@ func TestPlanActionsLinkTitlesInBulk(t *testing.T) {
 			return
 		}
 		t.Errorf("action %d not in the API", action)
+	})
+}
+
+// A file over the import limit is refused whole with a translated reason,
+// never read cut at the limit (a cut row would import wrong figures).
+func TestPlanActionsImportTooLarge(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a, _ := planActionsApp(t, e)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, err := mw.CreateFormFile("file", "plan.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := fw.Write([]byte("identifiant;titre;thème;poids\n"))
+		for i := 0; n <= 4<<20; i++ {
+			k, _ := fmt.Fprintf(fw, "GEN-%06d;Action %d;mobilite;2.5\n", i, i)
+			n += k
+		}
+		mw.Close()
+		req, err := http.NewRequest("POST", a.Server.URL+"/plan/manage/import", &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, body := apptest.Do(t, staff, req)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "le fichier dépasse 4 Mo") {
+			t.Fatalf("a file over 4 MB: %d", resp.StatusCode)
+		}
 	})
 }

@@ -7,11 +7,12 @@ import (
 	"net/http"
 	"strings"
 
+	"climatevolunteers/internal/plan/planimport"
 	"climatevolunteers/internal/web"
 )
 
 // maxImport bounds an uploaded file: the whole plan is a few hundred rows.
-const maxImport = 4 << 20
+const maxImport = planimport.MaxFileSize
 
 type importData struct {
 	Preview *Preview
@@ -36,7 +37,9 @@ func upload(r *http.Request) ([]byte, error) {
 		}
 		if file, _, err := r.FormFile("file"); err == nil {
 			defer file.Close()
-			return io.ReadAll(io.LimitReader(file, maxImport))
+			// One byte more than allowed, so that the parser refuses a
+			// larger file rather than read a cut one.
+			return io.ReadAll(io.LimitReader(file, maxImport+1))
 		}
 	} else if err := r.ParseForm(); err != nil {
 		return nil, err

@@ -31,6 +31,7 @@ const (
 	ReasonBadIdentifier     Reason = "bad_identifier" // too long, or a space or separator in it
 	ReasonTooLong           Reason = "too_long"       // longer than the staff form accepts
 	ReasonNotUTF8           Reason = "not_utf8"       // e.g. a Latin-1 export: re-save as UTF-8
+	ReasonFileTooLarge      Reason = "file_too_large" // over MaxFileSize
 )
 
 // Problem is one refusal, tied to the line of the file where it was found

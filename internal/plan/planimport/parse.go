@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ParseActions reads a whole CSV file of actions. It returns either every
@@ -23,6 +24,16 @@ func ParseActions(r io.Reader) ([]Action, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &ImportError{Problems: []Problem{{Line: 1, Reason: ReasonEmptyFile}}}
+	}
+	if len(data) > MaxFileSize {
+		// A cut file would be read as a shorter plan: refuse it whole.
+		return nil, &ImportError{Problems: []Problem{{Line: 1, Reason: ReasonFileTooLarge}}}
+	}
+	// Checked before the CSV reader, which would turn a Latin-1 "Thème"
+	// header into an unknown column rather than say what is wrong.
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+		return nil, &ImportError{Problems: []Problem{{Line: line, Reason: ReasonNotUTF8}}}
 	}
 
 	cr := csv.NewReader(bytes.NewReader(data))
@@ -150,4 +161,19 @@ func PresentColumns(data []byte) map[string]bool {
 		present[c] = true
 	}
 	return present
+}
+
+// MaxFileSize bounds an imported file: a whole plan is a few hundred rows.
+const MaxFileSize = 4 << 20
+
+// firstInvalid is the offset of the first byte that is not UTF-8.
+func firstInvalid(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
 }

@@ -123,11 +123,17 @@ func TestParseFileRefusals(t *testing.T) {
 		{"", 1, ReasonEmptyFile},
 		{"\ufeff \n", 1, ReasonEmptyFile},
 		{"identifiant,titre\n1,\"non fermé\n", 2, ReasonMalformedCSV},
+		// A Latin-1 "Thème" in the header is an encoding problem, not an
+		// unknown column; further down, it names its line.
+		{"identifiant;titre;Th\xe8me\n1;A;mobilite\n", 1, ReasonNotUTF8},
+		{"identifiant;titre\n1;A\n2;Cr\xe9er\n", 3, ReasonNotUTF8},
+		// One byte over the limit: refused whole, never read cut.
+		{"identifiant;titre\n" + strings.Repeat("1;A\n", MaxFileSize/4), 1, ReasonFileTooLarge},
 	}
 	for _, c := range cases {
 		_, err := ParseActions(strings.NewReader(c.in))
 		if p := onlyProblem(t, err); p.Reason != c.reason || p.Line != c.line {
-			t.Errorf("%q: got %v, want line %d: %s", c.in, p, c.line, c.reason)
+			t.Errorf("%.60q: got %v, want line %d: %s", c.in, p, c.line, c.reason)
 		}
 	}
 }
