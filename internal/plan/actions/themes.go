@@ -19,7 +19,8 @@ type ThemeForm struct {
 	Name, Slug, Description, Parent, Version string
 }
 
-// ErrThemeInUse refuses to delete a theme that still has actions or sub-themes.
+// ErrThemeInUse refuses to delete a theme that still has actions, sub-themes
+// or indicators.
 var ErrThemeInUse = errors.New("actions: theme in use")
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -208,11 +209,11 @@ func (s *Service) DeleteTheme(ctx context.Context, actor Actor, id int64) error 
 		if err != nil {
 			return err
 		}
-		actions, children, err := themeInUse(ctx, tx, id)
+		n, err := themeInUse(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if actions > 0 || children > 0 {
+		if n > 0 {
 			return ErrThemeInUse
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM plan_themes WHERE id = ?", id); err != nil {

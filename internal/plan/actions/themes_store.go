@@ -105,11 +105,15 @@ func updateTheme(ctx context.Context, tx *db.Tx, t Theme) error {
 	return nil
 }
 
-// themeInUse counts the actions and sub-themes that keep a theme from being deleted.
-func themeInUse(ctx context.Context, tx *db.Tx, id int64) (actions, children int, err error) {
-	err = tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM plan_actions WHERE theme_id = ?),
-		(SELECT COUNT(*) FROM plan_themes WHERE parent_id = ?)`, id, id).Scan(&actions, &children)
-	return
+// themeInUse counts what keeps a theme from being deleted: its actions, its
+// sub-themes, and the indicators filed under it (which would otherwise lose
+// their theme with no trace in their history).
+func themeInUse(ctx context.Context, tx *db.Tx, id int64) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM plan_actions WHERE theme_id = ?)
+		+ (SELECT COUNT(*) FROM plan_themes WHERE parent_id = ?)
+		+ (SELECT COUNT(*) FROM plan_indicators WHERE theme_id = ?)`, id, id, id).Scan(&n)
+	return n, err
 }
 
 // themeTreeLockKey names the PostgreSQL advisory lock under which themes are

@@ -188,3 +188,27 @@ func TestThemeConcurrentCrossedMoves(t *testing.T) {
 		}
 	})
 }
+
+// A theme with an indicator filed under it is not deleted: the indicator
+// would lose its theme with no trace in its history.
+func TestThemeWithIndicatorStays(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := NewService(Deps{DB: d})
+		id := newTheme(t, s, "energie")
+		if err := d.Tx(ctx, func(tx *db.Tx) error {
+			now := db.Now()
+			_, err := tx.Exec(ctx, `INSERT INTO plan_indicators (slug, name, unit, direction, baseline_year, baseline_value,
+				theme_id, created_at, updated_at) VALUES ('conso', 'Consommation', 'GWh', 'lower', 2004, 100, ?, ?, ?)`, id, now, now)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteTheme(ctx, staff, id); !errors.Is(err, ErrThemeInUse) {
+			t.Fatalf("delete a theme with an indicator: %v", err)
+		}
+		if _, err := s.Theme(ctx, id); err != nil {
+			t.Errorf("the theme is gone: %v", err)
+		}
+	})
+}
