@@ -28,3 +28,20 @@ func TestCSVRoundTripKeepsApostrophes(t *testing.T) {
 		}
 	}
 }
+
+// A misspelt or repeated column refuses the file at line 1, naming the
+// column, rather than being ignored (a "jour" column would turn dated
+// values into yearly ones).
+func TestCSVHeaderRefusals(t *testing.T) {
+	for _, c := range []struct {
+		head, column, code string
+	}{
+		{"indicator,year,jour,value,source", "jour", CodeUnknownColumn},
+		{"indicator,year,value,valeur,source", "valeur", CodeDuplicateColumn},
+	} {
+		rows, problems := parseValuesCSV([]byte(c.head + "\nfootprint,2022,,21.4,Ville de Paris\n"))
+		if rows != nil || len(problems) != 1 || problems[0].Line != 1 || problems[0].Column != c.column || problems[0].Code != c.code {
+			t.Errorf("%s: %+v %+v", c.head, rows, problems)
+		}
+	}
+}

@@ -81,11 +81,23 @@ func parseValuesCSV(data []byte) ([]csvRow, []Problem) {
 	if err != nil {
 		return whole(CodeUnreadableFile)
 	}
+	// An unknown or repeated column is refused rather than ignored: a
+	// misspelt "jour" would silently turn dated values into yearly ones.
 	col := map[string]int{}
+	var bad []Problem
 	for i, h := range head {
-		if name, ok := csvColumns[strings.ToLower(strings.TrimSpace(h))]; ok {
+		name, ok := csvColumns[strings.ToLower(strings.TrimSpace(h))]
+		switch _, seen := col[name]; {
+		case !ok:
+			bad = append(bad, Problem{Line: 1, Column: strings.TrimSpace(h), Code: CodeUnknownColumn})
+		case seen:
+			bad = append(bad, Problem{Line: 1, Column: strings.TrimSpace(h), Code: CodeDuplicateColumn})
+		default:
 			col[name] = i
 		}
+	}
+	if len(bad) > 0 {
+		return nil, bad
 	}
 	_, hasYear := col["year"]
 	_, hasDate := col["date"]

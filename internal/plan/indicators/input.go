@@ -26,6 +26,8 @@ const (
 	CodeDuplicateRow    = "plan.indicators.error.duplicate_row"
 	CodeColumns         = "plan.indicators.error.columns"
 	CodeHeader          = "plan.indicators.error.header"
+	CodeUnknownColumn   = "plan.indicators.error.unknown_column"
+	CodeDuplicateColumn = "plan.indicators.error.duplicate_column"
 	CodeEmptyFile       = "plan.indicators.error.empty_file"
 	CodeUnreadableFile  = "plan.indicators.error.unreadable_file"
 	CodeFileTooLarge    = "plan.indicators.error.file_too_large"
