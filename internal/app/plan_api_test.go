@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -100,4 +101,21 @@ func countItems(t *testing.T, body []byte) int {
 	}
 	t.Fatalf("no list in the answer (keys %s)", strings.Join(keys, ", "))
 	return 0
+}
+
+// With the database gone, both plan endpoints answer the JSON error the
+// OpenAPI document promises, not the HTML error page.
+func TestPlanAPIErrorsAreJSON(t *testing.T) {
+	a := apptest.New(t, db.SQLite, apptest.Options{})
+	a.DB.Close()
+	for _, path := range []string{"/api/v1/plan/actions", "/api/v1/plan/indicators"} {
+		resp, body := a.Get(t, a.Client(t), path)
+		var e struct {
+			Error string `json:"error"`
+		}
+		if resp.StatusCode != http.StatusInternalServerError || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+			json.Unmarshal([]byte(body), &e) != nil || !strings.Contains(e.Error, "request id") {
+			t.Errorf("%s with the database gone: %d %s %.200s", path, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
+	}
 }

@@ -98,7 +98,10 @@ func APIOf(entries []Entry) []APIIndicator {
 func (h *handlers) exportJSON(w http.ResponseWriter, r *http.Request) {
 	entries, err := h.svc.All(r.Context())
 	if err != nil {
-		h.rn.Error(w, r, http.StatusInternalServerError, err)
+		// A JSON client gets JSON, as the OpenAPI document says, not the
+		// HTML error page.
+		h.rn.LogError(r, err)
+		web.JSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error; request id " + web.RequestID(r)})
 		return
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"indicators": APIOf(entries)})
