@@ -268,6 +268,15 @@ func (s *Service) ApplyImport(ctx context.Context, a Actor, data []byte, digest 
 	}
 	var p Preview
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		// Hold off every other write to the values until the commit (on
+		// PostgreSQL; SQLite has one writer): the values read below are
+		// then the ones overwritten, never a correction made meanwhile
+		// that the file would silently undo.
+		if tx.Engine() == db.Postgres {
+			if _, err := tx.Exec(ctx, "LOCK TABLE plan_indicator_values IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+				return err
+			}
+		}
 		now := s.Now()
 		var err error
 		if p, err = planImport(ctx, tx, rows, now); err != nil || len(p.Problems) > 0 {
