@@ -281,6 +281,17 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, actor Actor, p Preview) 
 			return err
 		}
 	}
+	// Deepest first: each walk up then reads sub-actions already refreshed,
+	// so an ancestor outside the file moves once, to its final figure,
+	// rather than through a figure computed from stale ones.
+	depth := func(identifier string) int {
+		n := 0
+		for p := parentOf[identifier]; p != "" && n <= len(parentOf); p = parentOf[p] {
+			n++
+		}
+		return n
+	}
+	slices.SortStableFunc(touched, func(a, b string) int { return depth(b) - depth(a) })
 	for _, identifier := range touched {
 		if err := refreshProgressQuiet(ctx, tx, ids[identifier], actor, history.OriginImport, quiet, true); err != nil {
 			return err

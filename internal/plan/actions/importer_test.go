@@ -164,3 +164,50 @@ func TestImportMoveRollsUpBothParents(t *testing.T) {
 		}
 	})
 }
+
+// An import that changes a sub-action and a sub-sub-action moves their
+// ancestor once, straight to its final figure: its history never shows a
+// figure computed from stale progress.
+func TestImportMovesAncestorsOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := NewService(Deps{DB: d})
+		newTheme(t, s, "mobilite")
+		apply := func(file string) {
+			t.Helper()
+			p, err := s.DryRun(ctx, []byte(file))
+			if err != nil || len(p.Problems) > 0 {
+				t.Fatal(p.Problems, err)
+			}
+			if p, err = s.Apply(ctx, staff, []byte(file), p.Fingerprint); err != nil || !p.Applied {
+				t.Fatalf("apply: %+v %v", p.Problems, err)
+			}
+		}
+		const head = "identifier;title;theme;parent;weight;status;progress\n"
+		apply(head + "A;Parent;mobilite;;1;on_track;\nA.1;Enfant;mobilite;A;1;on_track;\n" +
+			"A.1.1;Petit-enfant;mobilite;A.1;1;on_track;0\nA.2;Autre enfant;mobilite;A;1;on_track;20\n")
+		var parent int64
+		if err := d.QueryRow(ctx, "SELECT id FROM plan_actions WHERE identifier = 'A'").Scan(&parent); err != nil {
+			t.Fatal(err)
+		}
+		if got := mustGet(t, s, parent).Progress; got != 10 {
+			t.Fatalf("A after the first import: %v", got)
+		}
+		earlier := len(changesOf(t, d, parent))
+		// A.1 now weighs 3 and A.1.1 is done: A = (100×3 + 20) / 4 = 80.
+		apply(head + "A;Parent;mobilite;;1;on_track;\nA.1;Enfant;mobilite;A;3;on_track;\n" +
+			"A.1.1;Petit-enfant;mobilite;A.1;1;on_track;100\nA.2;Autre enfant;mobilite;A;1;on_track;20\n")
+		var moves []history.Change
+		sets := changesOf(t, d, parent) // newest first
+		for _, set := range sets[:len(sets)-earlier] {
+			for _, c := range set.Changes {
+				if c.Field == "progress" {
+					moves = append(moves, c)
+				}
+			}
+		}
+		if len(moves) != 1 || moves[0].Old != "10" || moves[0].New != "80" {
+			t.Errorf("A's progress history after the second import: %+v", moves)
+		}
+	})
+}
