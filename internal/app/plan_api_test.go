@@ -47,6 +47,7 @@ func TestPlanAPIMatchesTheDocument(t *testing.T) {
 			{"/api/v1/plan/actions?theme=mobilite", 200, func(n int) bool { return n > 0 && n < 40 }},
 			{"/api/v1/plan/actions?theme=nowhere", 200, func(n int) bool { return n == 0 }},
 			{"/api/v1/plan/actions?status=sleeping", 400, nil},
+			{"/api/v1/plan/actions?theme=" + strings.Repeat("x", 61), 400, nil},
 			{"/api/v1/plan/indicators", 200, func(n int) bool { return n >= 2 }},
 		}
 		for _, c := range cases {

@@ -200,6 +200,10 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) {
 		web.JSON(w, http.StatusBadRequest, apiError{"unknown status; one of not_started, on_track, late, done, cancelled, merged"})
 		return
 	}
+	if len(f.ThemeSlug) > 60 { // the document's maxLength, as theme slugs are
+		web.JSON(w, http.StatusBadRequest, apiError{"theme: a theme's slug, at most 60 characters"})
+		return
+	}
 	list, err := h.svc.APIActions(r.Context(), f)
 	if err != nil {
 		h.rn.LogError(r, err)
