@@ -379,3 +379,31 @@ func TestPlanActionsImportTooLarge(t *testing.T) {
 		}
 	})
 }
+
+// Staff remove a milestone from the action's staff page; the public page
+// no longer shows it and the history does.
+func TestPlanActionRemoveMilestone(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e db.Engine) {
+		a, id := planActionsApp(t, e)
+		staff, _ := a.ClientAs(t, auth.RoleCoordinator)
+		resp, _ := a.PostForm(t, staff, "/plan/manage/actions/"+id+"/milestones",
+			url.Values{"milestone_date": {"2027-03-31"}, "milestone_title": {"Jalon saisi par erreur"}}.Encode())
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add: %d", resp.StatusCode)
+		}
+		_, page := a.Get(t, staff, "/plan/manage/actions/"+id)
+		m := regexp.MustCompile(`action="(/plan/manage/actions/` + id + `/milestones/\d+/delete)"[^<]*<button type="submit">[^<]*<span class="visually-hidden">[^<]*Jalon saisi par erreur`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("no remove button for the milestone")
+		}
+		if resp, _ := a.PostForm(t, staff, m[1], ""); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("remove: %d", resp.StatusCode)
+		}
+		if _, body := a.Get(t, a.Client(t), "/plan/actions/"+id); strings.Contains(body, "Jalon saisi par erreur") {
+			t.Error("the removed milestone is still public")
+		}
+		if _, body := a.Get(t, a.Client(t), "/plan/history?kind=action&id="+id); !strings.Contains(body, "Jalon saisi par erreur") {
+			t.Error("the history lost the removed milestone")
+		}
+	})
+}

@@ -28,6 +28,8 @@ func planActionsRoutes(t *testing.T, a *apptest.App) []routeCase {
 		{"POST /plan/manage/actions/{id}/milestones/{mid}", "/plan/manage/actions/999999/milestones/1", coordinators, 403, 404, false},
 		{"POST /plan/manage/actions/{id}/tasks", "/plan/manage/actions/999999/tasks", coordinators, 403, 404, false},
 		{"POST /plan/manage/actions/{id}/tasks/{tid}", "/plan/manage/actions/999999/tasks/1", coordinators, 403, 404, false},
+		{"POST /plan/manage/actions/{id}/milestones/{mid}/delete", "/plan/manage/actions/999999/milestones/1/delete", coordinators, 403, 404, false},
+		{"POST /plan/manage/actions/{id}/tasks/{tid}/delete", "/plan/manage/actions/999999/tasks/1/delete", coordinators, 403, 404, false},
 		{"POST /plan/manage/actions/{id}/links", "/plan/manage/actions/999999/links", coordinators, 403, 404, false},
 		{"POST /plan/manage/actions/{id}/links/delete", "/plan/manage/actions/999999/links/delete", coordinators, 403, 400, false},
 		{"GET /plan/manage/themes", "/plan/manage/themes", coordinators, 303, 200, false},

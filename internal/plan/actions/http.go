@@ -49,6 +49,8 @@ func Register(r *web.Router, rn *web.Renderer, svc *Service, g Guards) {
 	r.Handle("POST /plan/manage/actions/{id}/milestones/{mid}", staff(h.markMilestone))
 	r.Handle("POST /plan/manage/actions/{id}/tasks", staff(h.addTask))
 	r.Handle("POST /plan/manage/actions/{id}/tasks/{tid}", staff(h.markTask))
+	r.Handle("POST /plan/manage/actions/{id}/milestones/{mid}/delete", staff(h.removeMilestone))
+	r.Handle("POST /plan/manage/actions/{id}/tasks/{tid}/delete", staff(h.removeTask))
 	r.Handle("POST /plan/manage/actions/{id}/links", staff(h.addLink))
 	r.Handle("POST /plan/manage/actions/{id}/links/delete", staff(h.removeLink))
 	r.Handle("GET /plan/manage/themes", staff(h.themesPage))

@@ -282,6 +282,32 @@ func (h *handlers) markTask(w http.ResponseWriter, r *http.Request) {
 	h.partChange(w, r, id, f, h.svc.SetTaskDone(r.Context(), actorOf(r), id, tid, f.Get("done") == "1"))
 }
 
+func (h *handlers) removeMilestone(w http.ResponseWriter, r *http.Request) {
+	id, f, ok := h.rn.IDAndForm(w, r)
+	mid, mok := pathInt(r, "mid")
+	if !ok {
+		return
+	}
+	if !mok {
+		h.rn.Error(w, r, http.StatusNotFound, nil)
+		return
+	}
+	h.partChange(w, r, id, f, h.svc.RemoveMilestone(r.Context(), actorOf(r), id, mid))
+}
+
+func (h *handlers) removeTask(w http.ResponseWriter, r *http.Request) {
+	id, f, ok := h.rn.IDAndForm(w, r)
+	tid, tok := pathInt(r, "tid")
+	if !ok {
+		return
+	}
+	if !tok {
+		h.rn.Error(w, r, http.StatusNotFound, nil)
+		return
+	}
+	h.partChange(w, r, id, f, h.svc.RemoveTask(r.Context(), actorOf(r), id, tid))
+}
+
 func (h *handlers) addLink(w http.ResponseWriter, r *http.Request) {
 	id, f, ok := h.rn.IDAndForm(w, r)
 	if !ok {

@@ -100,6 +100,26 @@ func (s *Service) SetMilestoneReached(ctx context.Context, actor Actor, id, mile
 	})
 }
 
+// RemoveMilestone deletes a milestone, one typed by mistake; the history
+// keeps what it said.
+func (s *Service) RemoveMilestone(ctx context.Context, actor Actor, id, milestoneID int64) error {
+	return s.change(ctx, actor, id, func(tx *db.Tx) ([]history.Change, []FieldError, error) {
+		var date, title string
+		err := tx.QueryRow(ctx, "SELECT on_date, title FROM plan_milestones WHERE id = ? AND action_id = ?",
+			milestoneID, id).Scan(&date, &title)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, ErrNotFound
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM plan_milestones WHERE id = ?", milestoneID); err != nil {
+			return nil, nil, err
+		}
+		return []history.Change{{Field: "milestone", Old: date + " " + title}}, nil, nil
+	})
+}
+
 // AddTask adds a task with an optional due date.
 func (s *Service) AddTask(ctx context.Context, actor Actor, id int64, due, title string) error {
 	due, title = strings.TrimSpace(due), strings.TrimSpace(title)
@@ -163,6 +183,26 @@ func (s *Service) AddLink(ctx context.Context, actor Actor, id int64, kind, targ
 			return nil, nil, nil
 		}
 		return []history.Change{{Field: "link", New: kind + ":" + title}}, nil, nil
+	})
+}
+
+// RemoveTask deletes a task, one typed by mistake; the history keeps what
+// it said.
+func (s *Service) RemoveTask(ctx context.Context, actor Actor, id, taskID int64) error {
+	return s.change(ctx, actor, id, func(tx *db.Tx) ([]history.Change, []FieldError, error) {
+		var due, title string
+		err := tx.QueryRow(ctx, "SELECT COALESCE(due_on, ''), title FROM plan_tasks WHERE id = ? AND action_id = ?",
+			taskID, id).Scan(&due, &title)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, ErrNotFound
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM plan_tasks WHERE id = ?", taskID); err != nil {
+			return nil, nil, err
+		}
+		return []history.Change{{Field: "task", Old: strings.TrimSpace(due + " " + title)}}, nil, nil
 	})
 }
 

@@ -271,6 +271,35 @@ func TestPartsMoveUpdatedAt(t *testing.T) {
 		if !det.Milestones[0].Reached || !det.Tasks[0].Done || !det.UpdatedAt.After(past) {
 			t.Errorf("after marking: %+v %+v %v", det.Milestones, det.Tasks, det.UpdatedAt)
 		}
+		// A milestone or task typed by mistake is removed; the history keeps
+		// what it said. One of another action is not found.
+		other := mustCreate(t, s, form("ALI-02", theme))
+		if err := s.RemoveMilestone(ctx, staff, other, det.Milestones[0].ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("remove another action's milestone: %v", err)
+		}
+		if err := s.RemoveMilestone(ctx, staff, id, det.Milestones[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RemoveTask(ctx, staff, id, det.Tasks[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RemoveTask(ctx, staff, id, det.Tasks[0].ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("remove a task twice: %v", err)
+		}
+		if after := mustGet(t, s, id); len(after.Milestones) != 0 || len(after.Tasks) != 0 {
+			t.Errorf("after removing: %+v %+v", after.Milestones, after.Tasks)
+		}
+		removed := map[string]string{}
+		for _, set := range changesOf(t, d, id) {
+			for _, c := range set.Changes {
+				if (c.Field == "milestone" || c.Field == "task") && c.New == "" {
+					removed[c.Field] = c.Old
+				}
+			}
+		}
+		if removed["milestone"] != "2027-06-30 Appel à projets" || removed["task"] != "2027-01-15 Rédiger le cahier des charges" {
+			t.Errorf("removals in the history: %v", removed)
+		}
 		for _, field := range []string{"milestone", "task", "milestone_reached", "task_done"} {
 			if _, _, ok := findChange(changesOf(t, d, id), field); !ok {
 				t.Errorf("no %s change in history", field)
