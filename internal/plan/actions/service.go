@@ -201,7 +201,9 @@ func (s *Service) Create(ctx context.Context, actor Actor, f ActionForm) (int64,
 // recordCreation writes the "created" set: the title, then every field set.
 func recordCreation(ctx context.Context, tx *db.Tx, a Action, actor Actor, origin history.Origin, at time.Time) error {
 	changes := []history.Change{{Field: "created", New: a.Title}}
-	changes = append(changes, diffFields(Action{Weight: a.Weight, ProgressMode: a.ProgressMode, Status: StatusNotStarted}, a)...)
+	// Against the defaults, so that a creation lists what was chosen (a
+	// weight other than 1, a rolled-up progress) and not every default.
+	changes = append(changes, diffFields(Action{Weight: 1, ProgressMode: ModeManual, Status: StatusNotStarted}, a)...)
 	_, err := history.Record(ctx, tx, history.Set{Kind: history.KindAction, SubjectID: a.ID, SubjectLabel: a.Label(),
 		ActorID: actor.UserID, ActorName: actor.Name, Origin: origin, At: at, Changes: changes})
 	return err

@@ -375,3 +375,26 @@ func TestLateByParisDate(t *testing.T) {
 		}
 	})
 }
+
+// A creation lists what was chosen against the defaults: a weight other
+// than 1 and a rolled-up progress show; a default weight does not.
+func TestCreationListsChosenWeightAndMode(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		theme := newTheme(t, NewService(Deps{DB: d}), "energie")
+		s := NewService(Deps{DB: d})
+		f := form("ENE-10", theme)
+		f.Weight, f.ProgressMode = "2.5", ModeRollup
+		id := mustCreate(t, s, f)
+		sets := changesOf(t, d, id)
+		if c, _, ok := findChange(sets, "weight"); !ok || c.New != "2.5" {
+			t.Errorf("weight in the creation: %+v %v", c, ok)
+		}
+		if c, _, ok := findChange(sets, "progress_mode"); !ok || c.New != ModeRollup {
+			t.Errorf("progress mode in the creation: %+v %v", c, ok)
+		}
+		plain := mustCreate(t, s, form("ENE-11", theme))
+		if _, _, ok := findChange(changesOf(t, d, plain), "weight"); ok {
+			t.Error("a default weight listed in the creation")
+		}
+	})
+}
